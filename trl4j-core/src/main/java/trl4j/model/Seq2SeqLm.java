@@ -1,0 +1,37 @@
+package trl4j.model;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+
+/** An encoder–decoder language model (T5). */
+public interface Seq2SeqLm extends LanguageModel {
+
+    /** Id the decoder starts from ({@code decoder_start_token_id}). */
+    int decoderStartTokenId();
+
+    /**
+     * Runs the encoder.
+     *
+     * @param inputIds (B, S) int64
+     * @param attentionMask (B, S) 0/1, or null for all ones
+     * @param collect receives embeddings and per-block outputs (last after the final norm), or null
+     * @return (B, S, H) encoder output after its final norm
+     */
+    NDArray encode(NDArray inputIds, NDArray attentionMask, List<NDArray> collect);
+
+    /**
+     * Runs the decoder over T new positions.
+     *
+     * @param decoderInputIds (B, T) int64
+     * @param encoderHidden (B, S, H) from {@link #encode}
+     * @param encoderMask (B, S) 0/1 or null
+     * @param cache self-attention cache (grows) and cross-attention keys/values (computed on first
+     *     use), or null
+     * @param collect receives embeddings and per-block outputs, or null
+     * @return (B, T, H) decoder hidden states after the final norm (before any head rescale)
+     */
+    NDArray decode(NDArray decoderInputIds, NDArray encoderHidden, NDArray encoderMask, KvCache cache, List<NDArray> collect);
+
+    /** An empty decoder cache sized for {@code capacity} positions. */
+    KvCache newCache(int capacity);
+}
