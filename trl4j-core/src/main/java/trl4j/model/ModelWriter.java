@@ -1,0 +1,77 @@
+package trl4j.model;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import trl4j.checkpoint.AtomicFiles;
+import trl4j.checkpoint.ConfigJson;
+import trl4j.checkpoint.DType;
+import trl4j.checkpoint.ModelFolder;
+
+/**
+ * {@code save_pretrained} for every architecture: {@code config.json}, {@code generation_config.json},
+ * weights with Hugging Face names and layouts (sharded above a size threshold) and the tokenizer
+ * files. The folder is written into a staging directory and renamed into place, so a crash never
+ * leaves a half-written model under the final name.
+ */
+public final class ModelWriter {
+
+    /** transformers version we write into configs: the one our golden vectors came from. */
+    public static final String TRANSFORMERS_VERSION = "4.38.2";
+
+    private ModelWriter() {}
+
+    /**
+     * Saves a model folder atomically.
+     *
+     * @param generationConfig the {@code generation_config.json} object, or null to derive one from
+     *     the model config as {@code GenerationConfig.from_model_config} does
+     * @param tokenizerDir folder whose tokenizer files are copied, or null
+     * @param maxShardBytes shard threshold ({@link ModelFolder#DEFAULT_MAX_SHARD_BYTES})
+     */
+    public static void save(LanguageModel model, Path dir, ObjectNode generationConfig, Path tokenizerDir, long maxShardBytes) {
+        Path staging = AtomicFiles.stagingDirectoryFor(dir);
+        try {
+            writeInto(model, staging, generationConfig, tokenizerDir, maxShardBytes);
+            AtomicFiles.publishDirectory(staging, dir);
+        } catch (RuntimeException e) {
+            AtomicFiles.deleteRecursively(staging);
+            throw e;
+        }
+    }
+
+    public static void save(LanguageModel model, Path dir, Path tokenizerDir) {
+        save(model, dir, null, tokenizerDir, ModelFolder.DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    /** Writes the files into an existing folder (no staging; for callers that stage themselves). */
+    public static void writeInto(LanguageModel model, Path dir, ObjectNode generationConfig, Path tokenizerDir, long maxShardBytes) {
+        ModelConfig config = model.config();
+        ObjectNode json = config.toHfJson();
+        json.put("transformers_version", TRANSFORMERS_VERSION);
+        AtomicFiles.writeString(dir.resolve(ModelFolder.CONFIG), ConfigJson.toHfJson(json));
+        ObjectNode gen = generationConfig != null ? generationConfig.deepCopy() : defaultGenerationConfig(config);
+        gen.put("transformers_version", TRANSFORMERS_VERSION);
+        AtomicFiles.writeString(dir.resolve(ModelFolder.GENERATION_CONFIG), ConfigJson.toHfJson(gen));
+        ModelFolder.writeWeights(dir, WeightTable.entries(model.parameters(), DType.F32), maxShardBytes);
+        ModelFolder.copyTokenizerFiles(tokenizerDir, dir);
+    }
+
+    /** What {@code GenerationConfig.from_model_config} keeps: the special token ids. */
+    public static ObjectNode defaultGenerationConfig(ModelConfig config) {
+        ObjectNode gen = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        gen.put("_from_model_config", true);
+        if (config.bosTokenId() != null) {
+            gen.put("bos_token_id", config.bosTokenId());
+        }
+        if (config.eosTokenIds().size() == 1) {
+            gen.put("eos_token_id", config.eosTokenIds().get(0));
+        } else if (!config.eosTokenIds().isEmpty()) {
+            var arr = gen.putArray("eos_token_id");
+            config.eosTokenIds().forEach(arr::add);
+        }
+        if (config.padTokenId() != null) {
+            gen.put("pad_token_id", config.padTokenId());
+        }
+        return gen;
+    }
+}
