@@ -38,6 +38,13 @@ public record GenerationConfig(
             "return_dict_in_generate", "output_attentions", "output_hidden_states", "num_return_sequences",
             "forced_decoder_ids", "begin_suppress_tokens", "suppress_tokens", "early_stopping", "length_penalty");
 
+    /**
+     * max_new_tokens when neither the caller nor generation_config.json sets it. Hugging Face's own
+     * default is max_length = 20 counting the prompt, which leaves long prompts nothing; 24 new
+     * tokens fit a one-line summary.
+     */
+    public static final int DEFAULT_MAX_NEW_TOKENS = 24;
+
     public GenerationConfig {
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("max_new_tokens must be ≥ 1, got " + maxNewTokens);
@@ -75,7 +82,7 @@ public record GenerationConfig(
      * not implement (beam search, repetition penalty, ...) are refused naming the key.
      */
     public static GenerationConfig fromModel(ModelConfig model, ConfigJson generationConfig) {
-        GenerationConfig base = greedy(model, 20);
+        GenerationConfig base = greedy(model, DEFAULT_MAX_NEW_TOKENS);
         if (generationConfig == null) {
             return base;
         }

@@ -40,6 +40,15 @@ public final class Generator {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no prompts to generate from");
         }
+        int vocab = model.config().vocabSize();
+        for (int i = 0; i < prompts.size(); i++) {
+            for (long id : prompts.get(i)) {
+                if (id < 0 || id >= vocab) {
+                    throw new IllegalArgumentException("prompt " + i + " has token id " + id
+                            + ", outside the model's vocabulary of " + vocab + " (tokenizer and model do not match?)");
+                }
+            }
+        }
         try (NDManager manager = model.parameters().manager().newSubManager();
                 GradMode noGrad = GradMode.disabled();
                 StepDecoder decoder = model instanceof Seq2SeqLm s2s ? new Seq2SeqDecoder(s2s, prompts, manager, config)

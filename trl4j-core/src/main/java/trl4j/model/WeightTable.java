@@ -49,6 +49,31 @@ public final class WeightTable {
      * tensors are all collected and reported in one message.
      */
     public Parameters load(TensorSource source, NDManager parent) {
+        Map<String, String> fileNameFor = check(source);
+        NDManager manager = parent.newSubManager();
+        Parameters params = new Parameters(manager);
+        try {
+            for (WeightSpec spec : specs) {
+                NDArray a = source.read(fileNameFor.get(spec.name()), manager);
+                if (spec.transposed()) {
+                    NDArray t = a.transpose().duplicate(); // contiguous (out, in)
+                    a.close();
+                    a = t;
+                }
+                params.put(spec, a);
+            }
+        } catch (RuntimeException e) {
+            params.close();
+            throw e;
+        }
+        return params;
+    }
+
+    /**
+     * Checks names, shapes and dtypes from the headers alone (no data is read) and returns, for each
+     * expected tensor, its name in the checkpoint.
+     */
+    public Map<String, String> check(TensorSource source) {
         Map<String, String> fileNameFor = new LinkedHashMap<>();
         Set<String> unexpected = new LinkedHashSet<>();
         Map<String, WeightSpec> byName = new LinkedHashMap<>();
@@ -90,23 +115,7 @@ public final class WeightTable {
             String where = source.names().isEmpty() ? "checkpoint" : source.fileOf(source.names().iterator().next());
             throw new CheckpointException(where + ": " + String.join("; ", problems));
         }
-        NDManager manager = parent.newSubManager();
-        Parameters params = new Parameters(manager);
-        try {
-            for (WeightSpec spec : specs) {
-                NDArray a = source.read(fileNameFor.get(spec.name()), manager);
-                if (spec.transposed()) {
-                    NDArray t = a.transpose().duplicate(); // contiguous (out, in)
-                    a.close();
-                    a = t;
-                }
-                params.put(spec, a);
-            }
-        } catch (RuntimeException e) {
-            params.close();
-            throw e;
-        }
-        return params;
+        return fileNameFor;
     }
 
     /** Encodes parameters for saving, in state-dict order, in the file's layout. */
