@@ -39,13 +39,9 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                OutputStream out = Channels.newOutputStream(ch);
-                content.writeTo(new java.io.BufferedOutputStream(out, 1 << 20) {
-                    @Override
-                    public void close() throws IOException {
-                        flush(); // the channel is closed below, after fsync
-                    }
-                });
+                java.io.BufferedOutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 20);
+                content.writeTo(out);
+                out.flush(); // not close(): the channel is closed below, after fsync
                 ch.force(true);
             }
             moveAtomically(tmp, target);
