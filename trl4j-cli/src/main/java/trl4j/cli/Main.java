@@ -51,7 +51,16 @@ public final class Main implements Runnable {
         CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Error e) { // e.g. a native library failure: still one line unless --debug
+            if (java.util.Arrays.asList(args).contains("--debug")) {
+                e.printStackTrace(err);
+            }
+            err.println("trl4j: error: " + Errors.describe(e));
+            err.flush();
+            return Errors.INTERNAL_ERROR;
+        }
     }
 
     /** The configured picocli command tree. */

@@ -75,6 +75,17 @@ public final class Models {
         return config;
     }
 
+    /**
+     * A randomly initialised model of a config, as Hugging Face's {@code _init_weights} would
+     * initialise it (models trained from scratch, benchmarks). Deterministic for a seed.
+     */
+    public static LanguageModel initialize(ModelConfig config, NDManager manager, long seed) {
+        if (config instanceof Gpt2Config c) {
+            return Gpt2Model.initialize(c, manager, seed);
+        }
+        throw new IllegalArgumentException("random initialisation is not available for model_type '" + config.modelType() + "'");
+    }
+
     /** Loads a Hugging Face model folder; every problem is a one-line {@link CheckpointException}. */
     public static LanguageModel load(Path dir, NDManager manager) {
         ModelFolder folder = ModelFolder.open(dir);
