@@ -247,9 +247,8 @@ public record LlamaConfig(
         if (padTokenId != null) {
             o.put("pad_token_id", padTokenId);
         }
-        if (!o.has("torch_dtype")) {
-            o.put("torch_dtype", "float32");
-        }
+        // We hold and save float32 weights, whatever dtype (bf16, f16) the loaded checkpoint had.
+        o.put("torch_dtype", "float32");
         o.put("use_cache", true);
         return o;
     }

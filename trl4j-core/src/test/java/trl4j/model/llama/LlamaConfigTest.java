@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -20,7 +17,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import trl4j.checkpoint.CheckpointException;
 import trl4j.checkpoint.ConfigJson;
 import trl4j.model.WeightSpec;
-import trl4j.tensor.GradMode;
 import trl4j.testing.Golden;
 
 /** Reading, validating and writing Llama / Qwen2 configs with transformers 4.38's keys and defaults. */
@@ -148,10 +144,6 @@ class LlamaConfigTest {
         assertArrayEquals(new long[] {32, 32}, specs.stream().filter(s -> s.name().endsWith("k_proj.weight")).findFirst().orElseThrow().fileShape());
         assertArrayEquals(new long[] {32, 64}, specs.stream().filter(s -> s.name().endsWith("o_proj.weight")).findFirst().orElseThrow().fileShape());
         assertEquals(16, c.toHfJson().get("head_dim").asInt());
-        try (NDManager m = NDManager.newBaseManager(); LlamaModel model = LlamaModel.initialize(c, m, 1); GradMode g = GradMode.disabled()) {
-            NDArray logits = model.logits(m.create(new long[] {1, 2, 3}, new Shape(1, 3)), null, null, null);
-            assertEquals(new Shape(1, 3, 64), logits.getShape());
-        }
     }
 
     @Test
@@ -176,28 +168,5 @@ class LlamaConfigTest {
                 c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim(), c.hiddenAct(), c.maxPositionEmbeddings(),
                 c.rmsNormEps(), c.ropeTheta(), c.tieWordEmbeddings(), c.qkvBias(), c.oProjBias(), c.mlpBias(),
                 c.attentionDropout(), c.initializerRange(), c.bosTokenId(), c.eosTokenIds(), c.padTokenId(), null);
-    }
-
-    @Test
-    void initializeFollowsHfInitWeights() {
-        LlamaConfig c = LlamaConfig.llama(256, 32, 64, 2, 4, 2, 64, false, 1, 2, 0);
-        try (NDManager m = NDManager.newBaseManager(); LlamaModel a = LlamaModel.initialize(c, m, 7);
-                LlamaModel b = LlamaModel.initialize(c, m, 7)) {
-            float[] emb = a.parameters().get("model.embed_tokens.weight").toFloatArray();
-            for (int i = 0; i < 32; i++) {
-                assertEquals(0f, emb[i], "the pad token's row (id 0) is zero");
-            }
-            float[] q = a.parameters().get("model.layers.1.self_attn.q_proj.weight").toFloatArray();
-            double sq = 0;
-            for (float v : q) {
-                sq += v * v;
-            }
-            assertEquals(0.02, Math.sqrt(sq / q.length), 0.002, "N(0, initializer_range)");
-            for (float v : a.parameters().get("model.layers.0.input_layernorm.weight").toFloatArray()) {
-                assertEquals(1f, v);
-            }
-            assertArrayEquals(a.parameters().get("lm_head.weight").toFloatArray(), b.parameters().get("lm_head.weight").toFloatArray(),
-                    "deterministic for a seed");
-        }
     }
 }
