@@ -14,6 +14,8 @@ import trl4j.model.ModelConfig;
 import trl4j.model.WeightTable;
 import trl4j.model.gpt2.Gpt2Config;
 import trl4j.model.gpt2.Gpt2Model;
+import trl4j.model.llama.LlamaConfig;
+import trl4j.model.llama.LlamaModel;
 
 /**
  * The one place that knows every architecture: {@code model_type} of a {@code config.json} → how to
@@ -35,7 +37,11 @@ public final class Models {
 
     private static final Map<String, Architecture> ARCHITECTURES = Map.of(
             "gpt2", new Architecture(Gpt2Config::from, c -> Gpt2Model.weightTable((Gpt2Config) c),
-                    (c, w, m) -> Gpt2Model.load((Gpt2Config) c, w, m)));
+                    (c, w, m) -> Gpt2Model.load((Gpt2Config) c, w, m)),
+            "llama", new Architecture(LlamaConfig::fromLlama, c -> LlamaModel.weightTable((LlamaConfig) c),
+                    (c, w, m) -> LlamaModel.load((LlamaConfig) c, w, m)),
+            "qwen2", new Architecture(LlamaConfig::fromQwen2, c -> LlamaModel.weightTable((LlamaConfig) c),
+                    (c, w, m) -> LlamaModel.load((LlamaConfig) c, w, m)));
 
     private Models() {}
 
