@@ -33,7 +33,8 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ModelFolder folder = ModelFolder.open(dir);
         ConfigJson raw = folder.config();
-        ModelConfig config = Models.check(dir);
+        Models.Kind kind = Models.check(dir);
+        ModelConfig config = kind.config();
         out.printf("model folder    %s%n", dir);
         out.printf("model_type      %s%n", config.modelType());
         out.printf("architectures   %s%n", String.join(", ", raw.getStrings("architectures")));

@@ -8,6 +8,18 @@ import org.junit.jupiter.api.Test;
 class MainTest {
 
     @Test
+    void inspectShowsASequenceClassificationHead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        try (var manager = ai.djl.ndarray.NDManager.newBaseManager();
+                var rm = trl4j.model.registry.Models.loadClassifier(CliRun.golden("models/llama"), manager, 1, 0)) {
+            trl4j.model.ModelWriter.save(rm, tmp.resolve("rm"), null);
+        }
+        CliRun run = CliRun.of("inspect", tmp.resolve("rm").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("LlamaForSequenceClassification"), run.out());
+        assertTrue(run.out().contains("score.weight [1, 32]"), run.out());
+    }
+
+    @Test
     void helpListsTheCommands() {
         CliRun run = CliRun.of("--help");
         assertEquals(0, run.exitCode());

@@ -8,10 +8,10 @@ import trl4j.checkpoint.DType;
 import trl4j.checkpoint.ModelFolder;
 
 /**
- * {@code save_pretrained} for every architecture: {@code config.json}, {@code generation_config.json},
- * weights with Hugging Face names and layouts (sharded above a size threshold) and the tokenizer
- * files. The folder is written into a staging directory and renamed into place, so a crash never
- * leaves a half-written model under the final name.
+ * {@code save_pretrained} for every architecture and head: {@code config.json},
+ * {@code generation_config.json}, weights with Hugging Face names and layouts (sharded above a size
+ * threshold) and the tokenizer files. The folder is written into a staging directory and renamed into
+ * place, so a crash never leaves a half-written model under the final name.
  */
 public final class ModelWriter {
 
@@ -21,7 +21,7 @@ public final class ModelWriter {
     private ModelWriter() {}
 
     /**
-     * Saves a model folder atomically.
+     * Saves a language model folder atomically.
      *
      * @param generationConfig the {@code generation_config.json} object, or null to derive one from
      *     the model config as {@code GenerationConfig.from_model_config} does
@@ -29,9 +29,25 @@ public final class ModelWriter {
      * @param maxShardBytes shard threshold ({@link ModelFolder#DEFAULT_MAX_SHARD_BYTES})
      */
     public static void save(LanguageModel model, Path dir, ObjectNode generationConfig, Path tokenizerDir, long maxShardBytes) {
+        save(model.config().toHfJson(), model.config(), model.parameters(), dir, generationConfig, tokenizerDir, maxShardBytes);
+    }
+
+    public static void save(LanguageModel model, Path dir, Path tokenizerDir) {
+        save(model, dir, null, tokenizerDir, ModelFolder.DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    /** Saves a sequence-classification model (trunk + score head) as its Hugging Face class does. */
+    public static void save(SequenceClassifier classifier, Path dir, Path tokenizerDir) {
+        save(classifier.toHfJson(), classifier.trunk().config(), classifier.parameters(), dir, null, tokenizerDir,
+                ModelFolder.DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    /** Saves any config + parameters atomically (staging folder renamed into place). */
+    public static void save(ObjectNode configJson, ModelConfig config, Parameters params, Path dir, ObjectNode generationConfig,
+            Path tokenizerDir, long maxShardBytes) {
         Path staging = AtomicFiles.stagingDirectoryFor(dir);
         try {
-            writeInto(model, staging, generationConfig, tokenizerDir, maxShardBytes);
+            writeInto(configJson, config, params, staging, generationConfig, tokenizerDir, maxShardBytes);
             AtomicFiles.publishDirectory(staging, dir);
         } catch (RuntimeException e) {
             AtomicFiles.deleteRecursively(staging);
@@ -39,20 +55,21 @@ public final class ModelWriter {
         }
     }
 
-    public static void save(LanguageModel model, Path dir, Path tokenizerDir) {
-        save(model, dir, null, tokenizerDir, ModelFolder.DEFAULT_MAX_SHARD_BYTES);
+    /** Writes a language model's files into an existing folder (no staging; for callers that stage themselves). */
+    public static void writeInto(LanguageModel model, Path dir, ObjectNode generationConfig, Path tokenizerDir, long maxShardBytes) {
+        writeInto(model.config().toHfJson(), model.config(), model.parameters(), dir, generationConfig, tokenizerDir, maxShardBytes);
     }
 
-    /** Writes the files into an existing folder (no staging; for callers that stage themselves). */
-    public static void writeInto(LanguageModel model, Path dir, ObjectNode generationConfig, Path tokenizerDir, long maxShardBytes) {
-        ModelConfig config = model.config();
-        ObjectNode json = config.toHfJson();
+    /** Writes config, generation config, weights and tokenizer files into an existing folder. */
+    public static void writeInto(ObjectNode configJson, ModelConfig config, Parameters params, Path dir,
+            ObjectNode generationConfig, Path tokenizerDir, long maxShardBytes) {
+        ObjectNode json = configJson.deepCopy();
         json.put("transformers_version", TRANSFORMERS_VERSION);
         AtomicFiles.writeString(dir.resolve(ModelFolder.CONFIG), ConfigJson.toHfJson(json));
         ObjectNode gen = generationConfig != null ? generationConfig.deepCopy() : defaultGenerationConfig(config);
         gen.put("transformers_version", TRANSFORMERS_VERSION);
         AtomicFiles.writeString(dir.resolve(ModelFolder.GENERATION_CONFIG), ConfigJson.toHfJson(gen));
-        ModelFolder.writeWeights(dir, WeightTable.entries(model.parameters(), DType.F32), maxShardBytes);
+        ModelFolder.writeWeights(dir, WeightTable.entries(params, DType.F32), maxShardBytes);
         ModelFolder.copyTokenizerFiles(tokenizerDir, dir);
     }
 

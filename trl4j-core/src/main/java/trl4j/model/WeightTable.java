@@ -27,6 +27,7 @@ public final class WeightTable {
 
     private final List<WeightSpec> specs;
     private final List<Pattern> ignored;
+    private final List<String> ignoredPatterns;
     private final Function<String, String> rename;
 
     /**
@@ -37,11 +38,22 @@ public final class WeightTable {
     public WeightTable(List<WeightSpec> specs, List<String> ignored, Function<String, String> rename) {
         this.specs = List.copyOf(specs);
         this.ignored = ignored.stream().map(Pattern::compile).toList();
+        this.ignoredPatterns = List.copyOf(ignored);
         this.rename = rename;
     }
 
     public List<WeightSpec> specs() {
         return specs;
+    }
+
+    /** Regexes of checkpoint names that are skipped on load. */
+    public List<String> ignoredPatterns() {
+        return ignoredPatterns;
+    }
+
+    /** How checkpoint names map to ours (kept when a table is derived from another). */
+    public Function<String, String> renamer() {
+        return rename;
     }
 
     /**

@@ -1,16 +1,22 @@
 package trl4j.model.registry;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import trl4j.checkpoint.CheckpointException;
 import trl4j.checkpoint.ConfigJson;
 import trl4j.checkpoint.ModelFolder;
 import trl4j.checkpoint.TensorSource;
+import trl4j.model.CausalLm;
 import trl4j.model.LanguageModel;
 import trl4j.model.ModelConfig;
+import trl4j.model.Parameters;
+import trl4j.model.SequenceClassifier;
+import trl4j.model.WeightSpec;
 import trl4j.model.WeightTable;
 import trl4j.model.gpt2.Gpt2Config;
 import trl4j.model.gpt2.Gpt2Model;
@@ -19,7 +25,9 @@ import trl4j.model.llama.LlamaModel;
 
 /**
  * The one place that knows every architecture: {@code model_type} of a {@code config.json} → how to
- * read its config, which tensors it has, and how to build the model from its weights.
+ * read its config, which tensors it has, how to build the model from its weights, and how to
+ * initialise one from scratch. Sequence-classification checkpoints (reward models) are recognised by
+ * their {@code architectures} entry or their {@code score.weight} tensor.
  */
 public final class Models {
 
@@ -27,21 +35,21 @@ public final class Models {
     record Architecture(
             Function<ConfigJson, ModelConfig> readConfig,
             Function<ModelConfig, WeightTable> weightTable,
-            Loader load) {}
+            BiFunction<ModelConfig, Parameters, LanguageModel> assemble,
+            Initializer initialize) {}
 
-    /** Builds a model from a validated config and its weights. */
     @FunctionalInterface
-    interface Loader {
-        LanguageModel load(ModelConfig config, TensorSource weights, NDManager manager);
+    interface Initializer {
+        LanguageModel initialize(ModelConfig config, NDManager manager, long seed);
     }
 
     private static final Map<String, Architecture> ARCHITECTURES = Map.of(
             "gpt2", new Architecture(Gpt2Config::from, c -> Gpt2Model.weightTable((Gpt2Config) c),
-                    (c, w, m) -> Gpt2Model.load((Gpt2Config) c, w, m)),
+                    (c, p) -> new Gpt2Model((Gpt2Config) c, p), (c, m, s) -> Gpt2Model.initialize((Gpt2Config) c, m, s)),
             "llama", new Architecture(LlamaConfig::fromLlama, c -> LlamaModel.weightTable((LlamaConfig) c),
-                    (c, w, m) -> LlamaModel.load((LlamaConfig) c, w, m)),
+                    (c, p) -> new LlamaModel((LlamaConfig) c, p), (c, m, s) -> LlamaModel.initialize((LlamaConfig) c, m, s)),
             "qwen2", new Architecture(LlamaConfig::fromQwen2, c -> LlamaModel.weightTable((LlamaConfig) c),
-                    (c, w, m) -> LlamaModel.load((LlamaConfig) c, w, m)));
+                    (c, p) -> new LlamaModel((LlamaConfig) c, p), (c, m, s) -> LlamaModel.initialize((LlamaConfig) c, m, s)));
 
     private Models() {}
 
@@ -69,16 +77,22 @@ public final class Models {
         return architecture(config).readConfig().apply(config);
     }
 
+    /** What a folder holds: a language model or a sequence classifier (and how many labels). */
+    public record Kind(ModelConfig config, boolean classifier, int numLabels) {}
+
     /** Validates config and weight headers (names, shapes, dtypes) without reading any weight data. */
-    public static ModelConfig check(Path dir) {
+    public static Kind check(Path dir) {
         ModelFolder folder = ModelFolder.open(dir);
         ConfigJson json = folder.config();
         Architecture a = architecture(json);
         ModelConfig config = a.readConfig().apply(json);
         try (TensorSource weights = folder.openWeights()) {
-            a.weightTable().apply(config).check(weights);
+            boolean classifier = isClassifier(json, weights);
+            int labels = classifier ? numLabels(json) : 0;
+            WeightTable table = a.weightTable().apply(config);
+            (classifier ? SequenceClassifier.table(table, config.hiddenSize(), labels) : table).check(weights);
+            return new Kind(config, classifier, labels);
         }
-        return config;
     }
 
     /**
@@ -86,20 +100,75 @@ public final class Models {
      * initialise it (models trained from scratch, benchmarks). Deterministic for a seed.
      */
     public static LanguageModel initialize(ModelConfig config, NDManager manager, long seed) {
-        if (config instanceof Gpt2Config c) {
-            return Gpt2Model.initialize(c, manager, seed);
+        Architecture a = ARCHITECTURES.get(config.modelType());
+        if (a == null) {
+            throw new IllegalArgumentException("random initialisation is not available for model_type '" + config.modelType() + "'");
         }
-        throw new IllegalArgumentException("random initialisation is not available for model_type '" + config.modelType() + "'");
+        return a.initialize().initialize(config, manager, seed);
     }
 
-    /** Loads a Hugging Face model folder; every problem is a one-line {@link CheckpointException}. */
+    /** Loads a Hugging Face language-model folder; every problem is a one-line {@link CheckpointException}. */
     public static LanguageModel load(Path dir, NDManager manager) {
         ModelFolder folder = ModelFolder.open(dir);
         ConfigJson json = folder.config();
         Architecture a = architecture(json);
         ModelConfig config = a.readConfig().apply(json);
         try (TensorSource weights = folder.openWeights()) {
-            return a.load().load(config, weights, manager);
+            if (isClassifier(json, weights)) {
+                throw new CheckpointException(dir + ": a sequence-classification checkpoint (score head), not a language model");
+            }
+            return a.assemble().apply(config, a.weightTable().apply(config).load(weights, manager));
         }
+    }
+
+    /**
+     * Loads a sequence classifier ({@code *ForSequenceClassification}) folder, or starts one from a
+     * causal language-model folder with a fresh score head of {@code numLabelsIfNew} labels
+     * (N(0, 0.02), as transformers initialises a missing head).
+     */
+    public static SequenceClassifier loadClassifier(Path dir, NDManager manager, int numLabelsIfNew, long seed) {
+        ModelFolder folder = ModelFolder.open(dir);
+        ConfigJson json = folder.config();
+        Architecture a = architecture(json);
+        ModelConfig config = a.readConfig().apply(json);
+        try (TensorSource weights = folder.openWeights()) {
+            boolean hasHead = weights.names().contains(SequenceClassifier.SCORE);
+            int labels = hasHead ? (int) weights.info(SequenceClassifier.SCORE).shape()[0] : numLabelsIfNew;
+            WeightTable lmTable = a.weightTable().apply(config);
+            WeightTable table = SequenceClassifier.table(lmTable, config.hiddenSize(), labels);
+            Parameters params;
+            if (hasHead) {
+                params = table.load(weights, manager);
+            } else {
+                WeightTable trunkOnly = new WeightTable(table.specs().subList(0, table.specs().size() - 1),
+                        table.ignoredPatterns(), table.renamer());
+                params = trunkOnly.load(weights, manager);
+                NDArray score = SequenceClassifier.newScoreWeight(params.manager(), labels, config.hiddenSize(), 0.02, seed);
+                params.put(WeightSpec.of(SequenceClassifier.SCORE, labels, config.hiddenSize()), score);
+            }
+            LanguageModel trunk = a.assemble().apply(config, params);
+            if (!(trunk instanceof CausalLm causal)) {
+                throw new CheckpointException(dir + ": model_type '" + config.modelType() + "' has no sequence-classification head");
+            }
+            return new SequenceClassifier(causal, labels, config.padTokenId());
+        }
+    }
+
+    private static boolean isClassifier(ConfigJson json, TensorSource weights) {
+        for (String arch : json.getStrings("architectures")) {
+            if (arch.endsWith("ForSequenceClassification")) {
+                return true;
+            }
+        }
+        return weights.names().contains(SequenceClassifier.SCORE);
+    }
+
+    /** transformers derives num_labels from id2label (default 2). */
+    private static int numLabels(ConfigJson json) {
+        var id2label = json.getNode("id2label");
+        if (id2label != null && id2label.size() > 0) {
+            return id2label.size();
+        }
+        return json.getInt("num_labels", 2);
     }
 }
