@@ -19,6 +19,9 @@ import trl4j.model.ModelConfig;
  * @param topP {@code top_p}; 1 disables
  * @param eosTokenIds ids that end a row (empty: generate exactly maxNewTokens)
  * @param padTokenId written after a row has ended (and used to left-pad prompts)
+ * @param repetitionPenalty {@code repetition_penalty} (CTRL, Keskar et al. 2019): logits of tokens
+ *     already in the row (prompt or generated) are divided by it when positive, multiplied when
+ *     negative; 1 disables
  * @param seed seed of the sampler; the same seed gives the same samples
  */
 public record GenerationConfig(
@@ -30,6 +33,7 @@ public record GenerationConfig(
         double topP,
         List<Integer> eosTokenIds,
         int padTokenId,
+        double repetitionPenalty,
         long seed) {
 
     /** Keys of generation_config.json that do not change greedy/sampled decoding as we do it. */
@@ -58,6 +62,9 @@ public record GenerationConfig(
         if (topK < 0) {
             throw new IllegalArgumentException("top_k must be ≥ 0, got " + topK);
         }
+        if (!(repetitionPenalty > 0)) {
+            throw new IllegalArgumentException("repetition_penalty must be > 0, got " + repetitionPenalty);
+        }
         if (!(topP > 0 && topP <= 1)) {
             throw new IllegalArgumentException("top_p must be in (0, 1], got " + topP);
         }
@@ -66,7 +73,7 @@ public record GenerationConfig(
 
     /** Greedy decoding of {@code maxNewTokens} with the model's EOS and pad ids. */
     public static GenerationConfig greedy(ModelConfig model, int maxNewTokens) {
-        return new GenerationConfig(maxNewTokens, 0, false, 1.0, 50, 1.0, model.eosTokenIds(), defaultPad(model), 0L);
+        return new GenerationConfig(maxNewTokens, 0, false, 1.0, 50, 1.0, model.eosTokenIds(), defaultPad(model), 1.0, 0L);
     }
 
     /** HF uses the pad id, else the (first) EOS id, to pad finished rows. */
@@ -79,7 +86,7 @@ public record GenerationConfig(
 
     /**
      * Defaults from a model's config and its {@code generation_config.json} (if any). Options we do
-     * not implement (beam search, repetition penalty, ...) are refused naming the key.
+     * not implement (beam search, n-gram blocking, ...) are refused naming the key.
      */
     public static GenerationConfig fromModel(ModelConfig model, ConfigJson generationConfig) {
         GenerationConfig base = greedy(model, DEFAULT_MAX_NEW_TOKENS);
@@ -90,9 +97,6 @@ public record GenerationConfig(
         g.requireDefault("num_beams", 1);
         g.requireDefault("num_beam_groups", 1);
         g.requireDefault("penalty_alpha", 0);
-        if (g.has("repetition_penalty") && g.getDouble("repetition_penalty", 1.0) != 1.0) {
-            throw g.unsupported("repetition_penalty", String.valueOf(g.getDouble("repetition_penalty", 1.0)), "only 1.0 is supported");
-        }
         g.requireDefault("no_repeat_ngram_size", 0);
         List<Integer> eos = g.has("eos_token_id") ? g.getIntList("eos_token_id") : base.eosTokenIds();
         Integer pad = g.getIntOrNull("pad_token_id");
@@ -105,33 +109,38 @@ public record GenerationConfig(
                 g.getDouble("top_p", 1.0),
                 eos,
                 pad != null ? pad : (eos.isEmpty() ? base.padTokenId() : (model.padTokenId() != null ? model.padTokenId() : eos.get(0))),
+                g.getDouble("repetition_penalty", 1.0),
                 0L);
         g.rejectUnread(HARMLESS);
         return cfg;
     }
 
     public GenerationConfig withMaxNewTokens(int n) {
-        return new GenerationConfig(n, Math.min(minNewTokens, n), doSample, temperature, topK, topP, eosTokenIds, padTokenId, seed);
+        return new GenerationConfig(n, Math.min(minNewTokens, n), doSample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, seed);
     }
 
     public GenerationConfig withSampling(boolean sample, double temperature, int topK, double topP) {
-        return new GenerationConfig(maxNewTokens, minNewTokens, sample, temperature, topK, topP, eosTokenIds, padTokenId, seed);
+        return new GenerationConfig(maxNewTokens, minNewTokens, sample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, seed);
     }
 
     public GenerationConfig withSeed(long seed) {
-        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, eosTokenIds, padTokenId, seed);
+        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, seed);
     }
 
     public GenerationConfig withEos(List<Integer> eos) {
-        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, new ArrayList<>(eos), padTokenId, seed);
+        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, new ArrayList<>(eos), padTokenId, repetitionPenalty, seed);
     }
 
     public GenerationConfig withPad(int pad) {
-        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, eosTokenIds, pad, seed);
+        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, eosTokenIds, pad, repetitionPenalty, seed);
     }
 
     public GenerationConfig withMinNewTokens(int n) {
-        return new GenerationConfig(maxNewTokens, n, doSample, temperature, topK, topP, eosTokenIds, padTokenId, seed);
+        return new GenerationConfig(maxNewTokens, n, doSample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, seed);
+    }
+
+    public GenerationConfig withRepetitionPenalty(double penalty) {
+        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, eosTokenIds, padTokenId, penalty, seed);
     }
 
     public boolean isEos(long token) {

@@ -53,12 +53,24 @@ public final class Generator {
                 GradMode noGrad = GradMode.disabled();
                 StepDecoder decoder = model instanceof Seq2SeqLm s2s ? new Seq2SeqDecoder(s2s, prompts, manager, config)
                         : new CausalDecoder((CausalLm) model, prompts, manager, config)) {
-            return run(decoder, prompts.size(), decoder.maxSteps(), config, keepScores, manager);
+            // What the repetition penalty counts as "already in the row": HF's input_ids, i.e. the
+            // prompt for decoder-only models and the decoder's own tokens for encoder–decoders.
+            List<long[]> history = model instanceof Seq2SeqLm s2s
+                    ? java.util.Collections.nCopies(prompts.size(), new long[] {s2s.decoderStartTokenId()}) : prompts;
+            return run(decoder, history, decoder.maxSteps(), config, keepScores, manager);
         }
     }
 
-    private static GenerationOutput run(StepDecoder decoder, int batch, int maxSteps, GenerationConfig config,
+    private static GenerationOutput run(StepDecoder decoder, List<long[]> history, int maxSteps, GenerationConfig config,
             boolean keepScores, NDManager manager) {
+        int batch = history.size();
+        java.util.BitSet[] seen = new java.util.BitSet[batch];
+        for (int i = 0; i < batch; i++) {
+            seen[i] = new java.util.BitSet();
+            for (long id : history.get(i)) {
+                seen[i].set((int) id);
+            }
+        }
         long[][] responses = new long[batch][maxSteps];
         float[][] logprobs = new float[batch][maxSteps];
         float[][][] scores = keepScores ? new float[batch][maxSteps][] : null;
@@ -82,8 +94,8 @@ public final class Generator {
                     }
                 }
                 Choice choice = config.doSample()
-                        ? Sampling.sample(logits, config, step, rngs)
-                        : Sampling.greedy(logits, config, step);
+                        ? Sampling.sample(logits, config, step, rngs, seen)
+                        : Sampling.greedy(logits, config, step, seen);
                 next = new long[batch];
                 for (int i = 0; i < batch; i++) {
                     if (finished[i]) {
@@ -92,6 +104,7 @@ public final class Generator {
                         continue;
                     }
                     next[i] = choice.tokens()[i];
+                    seen[i].set((int) next[i]);
                     responses[i][step] = next[i];
                     logprobs[i][step] = choice.logprobs()[i];
                     lengths[i] = step + 1;
