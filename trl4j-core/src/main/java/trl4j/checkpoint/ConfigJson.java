@@ -270,7 +270,37 @@ public final class ConfigJson {
             node.forEach(e -> out.add(sortKeys(e)));
             return out;
         }
+        if (node.isFloatingPointNumber()) {
+            return JSON.getNodeFactory().rawValueNode(new com.fasterxml.jackson.databind.util.RawValue(pythonFloat(node.asDouble())));
+        }
         return node;
+    }
+
+    /**
+     * A double as Python's {@code repr} (and so {@code json.dumps}) writes it: shortest digits,
+     * scientific notation below 1e-4 and from 1e16 with a two-digit signed exponent ("1e-06"), a
+     * trailing ".0" on integral values. Keeps our config.json byte-comparable with transformers'.
+     */
+    public static String pythonFloat(double d) {
+        if (Double.isNaN(d)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "Infinity" : "-Infinity";
+        }
+        if (d == 0) {
+            return (1 / d < 0) ? "-0.0" : "0.0";
+        }
+        java.math.BigDecimal bd = new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros();
+        String digits = bd.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - bd.scale();
+        String sign = d < 0 ? "-" : "";
+        if (exponent >= -4 && exponent < 16) {
+            String plain = bd.abs().toPlainString();
+            return sign + (plain.contains(".") ? plain : plain + ".0");
+        }
+        String mantissa = digits.length() > 1 ? digits.charAt(0) + "." + digits.substring(1) : digits;
+        return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
     }
 
     /** Python's json.dumps(indent=2): "key": value, two-space indent, arrays one item a line. */
