@@ -14,7 +14,11 @@ import trl4j.model.ModelConfig;
  * T5's {@code config.json}, with Hugging Face's key names and defaults ({@code T5Config} in transformers
  * 4.38). Covers T5 v1.0 ({@code feed_forward_proj: relu}, tied head) and v1.1 / flan-t5
  * ({@code gated-gelu}, {@code tie_word_embeddings: false}). Options trl4j does not implement are rejected by
- * {@link #from} naming the key.
+ * {@link #from} naming the key: {@code tie_encoder_decoder: true}, {@code is_encoder_decoder: false}, non-empty
+ * {@code pruned_heads}, a {@code feed_forward_proj} that is not {@code ACT} / {@code gated-ACT}, an activation
+ * outside relu, gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, silu, swish, and any key neither T5 nor
+ * {@link ConfigJson#GENERIC_KEYS} knows. Accepted without effect: {@code n_positions}, {@code output_past},
+ * {@code classifier_dropout}, {@code add_cross_attention}.
  *
  * @param vocabSize {@code vocab_size} (default 32128)
  * @param dModel {@code d_model}, width of the residual stream (default 512)

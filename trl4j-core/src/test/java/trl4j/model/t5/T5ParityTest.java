@@ -2,6 +2,7 @@ package trl4j.model.t5;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static trl4j.testing.Golden.assertClose;
 
 import ai.djl.engine.Engine;
@@ -156,6 +157,33 @@ class T5ParityTest {
             NDArray one = T5Model.shiftRight(m.create(new long[] {-100}, new ai.djl.ndarray.types.Shape(1, 1)), 4, 0);
             assertArrayEquals(new long[] {4}, one.toLongArray());
             assertArrayEquals(new long[] {1, 1}, one.getShape().getShape());
+        }
+    }
+
+    /** Dropout is off unless training is switched on (HF's eval() / train()). */
+    @ParameterizedTest
+    @ValueSource(strings = {"t5", "t5-v1_1"})
+    void dropoutOnlyWhenTraining(String name) {
+        T5Model model = MODELS.get(name);
+        try (NDManager m = manager.newSubManager(); GradMode g = GradMode.disabled()) {
+            NDArray ids = in(m, name, "forward.input_ids");
+            NDArray mask = in(m, name, "forward.attention_mask");
+            NDArray dec = in(m, name, "forward.decoder_input_ids");
+            float[] eval = model.logits(ids, mask, dec).toFloatArray();
+            model.setTraining(true);
+            float[] train;
+            try {
+                train = model.logits(ids, mask, dec).toFloatArray();
+            } finally {
+                model.setTraining(false);
+            }
+            boolean differs = false;
+            for (int i = 0; i < eval.length; i++) {
+                assertTrue(Float.isFinite(train[i]));
+                differs |= train[i] != eval[i];
+            }
+            assertTrue(differs, "dropout_rate 0.1 changes a training pass");
+            assertArrayEquals(eval, model.logits(ids, mask, dec).toFloatArray());
         }
     }
 
