@@ -29,7 +29,8 @@ public final class ModelWriter {
      * @param maxShardBytes shard threshold ({@link ModelFolder#DEFAULT_MAX_SHARD_BYTES})
      */
     public static void save(LanguageModel model, Path dir, ObjectNode generationConfig, Path tokenizerDir, long maxShardBytes) {
-        save(model.config().toHfJson(), model.config(), model.parameters(), dir, generationConfig, tokenizerDir, maxShardBytes);
+        save(model.config().toHfJson(), model.config(), model.parameters(), dir, generationConfigFor(model, generationConfig),
+                tokenizerDir, maxShardBytes);
     }
 
     public static void save(LanguageModel model, Path dir, Path tokenizerDir) {
@@ -57,7 +58,20 @@ public final class ModelWriter {
 
     /** Writes a language model's files into an existing folder (no staging; for callers that stage themselves). */
     public static void writeInto(LanguageModel model, Path dir, ObjectNode generationConfig, Path tokenizerDir, long maxShardBytes) {
-        writeInto(model.config().toHfJson(), model.config(), model.parameters(), dir, generationConfig, tokenizerDir, maxShardBytes);
+        writeInto(model.config().toHfJson(), model.config(), model.parameters(), dir, generationConfigFor(model, generationConfig),
+                tokenizerDir, maxShardBytes);
+    }
+
+    /** The given generation config, or the derived one; encoder–decoders add their decoder start id, as from_model_config does. */
+    private static ObjectNode generationConfigFor(LanguageModel model, ObjectNode given) {
+        if (given != null) {
+            return given;
+        }
+        ObjectNode gen = defaultGenerationConfig(model.config());
+        if (model instanceof Seq2SeqLm s2s) {
+            gen.put("decoder_start_token_id", s2s.decoderStartTokenId());
+        }
+        return gen;
     }
 
     /** Writes config, generation config, weights and tokenizer files into an existing folder. */

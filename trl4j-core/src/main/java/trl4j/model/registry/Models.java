@@ -22,6 +22,9 @@ import trl4j.model.gpt2.Gpt2Config;
 import trl4j.model.gpt2.Gpt2Model;
 import trl4j.model.llama.LlamaConfig;
 import trl4j.model.llama.LlamaModel;
+import trl4j.model.t5.T5Config;
+import trl4j.model.t5.T5Model;
+import trl4j.model.t5.T5Weights;
 
 /**
  * The one place that knows every architecture: {@code model_type} of a {@code config.json} → how to
@@ -49,7 +52,9 @@ public final class Models {
             "llama", new Architecture(LlamaConfig::fromLlama, c -> LlamaModel.weightTable((LlamaConfig) c),
                     (c, p) -> new LlamaModel((LlamaConfig) c, p), (c, m, s) -> LlamaModel.initialize((LlamaConfig) c, m, s)),
             "qwen2", new Architecture(LlamaConfig::fromQwen2, c -> LlamaModel.weightTable((LlamaConfig) c),
-                    (c, p) -> new LlamaModel((LlamaConfig) c, p), (c, m, s) -> LlamaModel.initialize((LlamaConfig) c, m, s)));
+                    (c, p) -> new LlamaModel((LlamaConfig) c, p), (c, m, s) -> LlamaModel.initialize((LlamaConfig) c, m, s)),
+            "t5", new Architecture(T5Config::from, c -> T5Weights.table((T5Config) c),
+                    (c, p) -> new T5Model((T5Config) c, p), (c, m, s) -> T5Model.initialize((T5Config) c, m, s)));
 
     private Models() {}
 
