@@ -23,6 +23,9 @@ import picocli.CommandLine.Option;
             GenerateCommand.class,
             InspectCommand.class,
             BenchCommand.class,
+            DataCommand.class,
+            EvalCommand.class,
+            TokenizerCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

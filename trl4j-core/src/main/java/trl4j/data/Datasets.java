@@ -20,6 +20,16 @@ public final class Datasets {
 
     private Datasets() {}
 
+    /** The schema the options name, or the one detected from the file's first readable row. */
+    public static Schema schemaOf(Path file, ReadOptions options) {
+        if (options.schema() != null) {
+            return options.schema();
+        }
+        try (RowReader reader = Container.open(file)) {
+            return Examples.detect(file, reader, new java.util.ArrayDeque<>());
+        }
+    }
+
     /** SFT examples (prompt → completion). */
     public static Examples<PromptCompletion> pairs(Path file, ReadOptions options) {
         return Examples.open(file, options, Schema.Task.PAIRS, a -> a::pairs);

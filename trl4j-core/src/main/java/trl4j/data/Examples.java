@@ -64,7 +64,7 @@ public final class Examples<T> implements Iterator<T>, Iterable<T>, AutoCloseabl
         }
     }
 
-    private static Schema detect(Path file, RowReader reader, Deque<RawRecord> peeked) {
+    static Schema detect(Path file, RowReader reader, Deque<RawRecord> peeked) {
         while (reader.hasNext()) {
             RawRecord r = reader.next();
             peeked.add(r);

@@ -31,6 +31,11 @@ public record ReadOptions(Schema schema, FieldMapping fields, BadRowPolicy onBad
         return new ReadOptions(s, null, onBadRow, allTargets);
     }
 
+    /** These options with the schema fixed (kept as is when explicit field names are given). */
+    public ReadOptions withSchemaKept(Schema s) {
+        return fields != null ? this : withSchema(s);
+    }
+
     public ReadOptions withFields(FieldMapping f) {
         return new ReadOptions(null, f, onBadRow, allTargets);
     }

@@ -30,8 +30,34 @@ public final class PorterStemmer {
     /** One rewrite: if the word ends with {@code suffix} and the rest satisfies the condition. */
     private record Rule(String suffix, String replacement, Predicate<String> condition) {}
 
-    /** The pseudo-suffix of step 1b's "ends in a double consonant" rule. */
-    private static final String DOUBLE_CONSONANT = "*d";
+    private static final List<Rule> STEP1B_ENDINGS = List.of(
+            new Rule("at", "ate", null),
+            new Rule("bl", "ble", null),
+            new Rule("iz", "ize", null));
+
+    /** Step 2 in NLTK's order; its 'logi' rule, whose condition looks at the word, is applied after these. */
+    private static final List<Rule> STEP2 = List.of(
+            new Rule("ational", "ate", PorterStemmer::positiveMeasure),
+            new Rule("tional", "tion", PorterStemmer::positiveMeasure),
+            new Rule("enci", "ence", PorterStemmer::positiveMeasure),
+            new Rule("anci", "ance", PorterStemmer::positiveMeasure),
+            new Rule("izer", "ize", PorterStemmer::positiveMeasure),
+            new Rule("bli", "ble", PorterStemmer::positiveMeasure),
+            new Rule("alli", "al", PorterStemmer::positiveMeasure),
+            new Rule("entli", "ent", PorterStemmer::positiveMeasure),
+            new Rule("eli", "e", PorterStemmer::positiveMeasure),
+            new Rule("ousli", "ous", PorterStemmer::positiveMeasure),
+            new Rule("ization", "ize", PorterStemmer::positiveMeasure),
+            new Rule("ation", "ate", PorterStemmer::positiveMeasure),
+            new Rule("ator", "ate", PorterStemmer::positiveMeasure),
+            new Rule("alism", "al", PorterStemmer::positiveMeasure),
+            new Rule("iveness", "ive", PorterStemmer::positiveMeasure),
+            new Rule("fulness", "ful", PorterStemmer::positiveMeasure),
+            new Rule("ousness", "ous", PorterStemmer::positiveMeasure),
+            new Rule("aliti", "al", PorterStemmer::positiveMeasure),
+            new Rule("iviti", "ive", PorterStemmer::positiveMeasure),
+            new Rule("biliti", "ble", PorterStemmer::positiveMeasure),
+            new Rule("fulli", "ful", PorterStemmer::positiveMeasure));
 
     private static final List<Rule> STEP3 = List.of(
             new Rule("icate", "ic", PorterStemmer::positiveMeasure),
@@ -145,20 +171,19 @@ public final class PorterStemmer {
 
     /** The first rule whose suffix matches decides: it applies if its condition holds, else the word stays. */
     private static String applyRules(String word, List<Rule> rules) {
+        String r = firstMatching(word, rules);
+        return r == null ? word : r;
+    }
+
+    /** Like {@link #applyRules}, but null when no rule's suffix matches (so a caller can try more rules). */
+    private static String firstMatching(String word, List<Rule> rules) {
         for (Rule rule : rules) {
-            if (rule.suffix().equals(DOUBLE_CONSONANT)) {
-                if (endsDoubleConsonant(word)) {
-                    String stem = word.substring(0, word.length() - 2);
-                    return rule.condition().test(stem) ? stem + rule.replacement() : word;
-                }
-                continue;
-            }
             if (word.endsWith(rule.suffix())) {
                 String stem = word.substring(0, word.length() - rule.suffix().length());
                 return rule.condition() == null || rule.condition().test(stem) ? stem + rule.replacement() : word;
             }
         }
-        return word;
+        return null;
     }
 
     private static String dropSuffix(String word, int n) {
@@ -201,13 +226,16 @@ public final class PorterStemmer {
         if (stem == null) {
             return w;
         }
-        char last = stem.isEmpty() ? 0 : stem.charAt(stem.length() - 1);
-        return applyRules(stem, List.of(
-                new Rule("at", "ate", null),
-                new Rule("bl", "ble", null),
-                new Rule("iz", "ize", null),
-                new Rule(DOUBLE_CONSONANT, String.valueOf(last), s -> last != 'l' && last != 's' && last != 'z'),
-                new Rule("", "e", s -> measure(s) == 1 && endsCvc(s))));
+        String r = firstMatching(stem, STEP1B_ENDINGS);
+        if (r != null) {
+            return r;
+        }
+        // (*d and not (*L or *S or *Z)) → single letter; NLTK stops here even when the condition fails.
+        if (endsDoubleConsonant(stem)) {
+            char last = stem.charAt(stem.length() - 1);
+            return last != 'l' && last != 's' && last != 'z' ? stem.substring(0, stem.length() - 1) : stem;
+        }
+        return measure(stem) == 1 && endsCvc(stem) ? stem + "e" : stem; // (m=1 and *o) → E
     }
 
     /** NLTK: y → i only after a consonant, and not when that consonant is the whole stem ('happy' → 'happi', 'by'). */
@@ -224,31 +252,15 @@ public final class PorterStemmer {
         if (w.endsWith("alli") && positiveMeasure(dropSuffix(w, 4))) {
             return step2(dropSuffix(w, 4) + "al");
         }
-        String word = w;
-        return applyRules(w, List.of(
-                new Rule("ational", "ate", PorterStemmer::positiveMeasure),
-                new Rule("tional", "tion", PorterStemmer::positiveMeasure),
-                new Rule("enci", "ence", PorterStemmer::positiveMeasure),
-                new Rule("anci", "ance", PorterStemmer::positiveMeasure),
-                new Rule("izer", "ize", PorterStemmer::positiveMeasure),
-                new Rule("bli", "ble", PorterStemmer::positiveMeasure),
-                new Rule("alli", "al", PorterStemmer::positiveMeasure),
-                new Rule("entli", "ent", PorterStemmer::positiveMeasure),
-                new Rule("eli", "e", PorterStemmer::positiveMeasure),
-                new Rule("ousli", "ous", PorterStemmer::positiveMeasure),
-                new Rule("ization", "ize", PorterStemmer::positiveMeasure),
-                new Rule("ation", "ate", PorterStemmer::positiveMeasure),
-                new Rule("ator", "ate", PorterStemmer::positiveMeasure),
-                new Rule("alism", "al", PorterStemmer::positiveMeasure),
-                new Rule("iveness", "ive", PorterStemmer::positiveMeasure),
-                new Rule("fulness", "ful", PorterStemmer::positiveMeasure),
-                new Rule("ousness", "ous", PorterStemmer::positiveMeasure),
-                new Rule("aliti", "al", PorterStemmer::positiveMeasure),
-                new Rule("iviti", "ive", PorterStemmer::positiveMeasure),
-                new Rule("biliti", "ble", PorterStemmer::positiveMeasure),
-                new Rule("fulli", "ful", PorterStemmer::positiveMeasure),
-                // NLTK keeps the 'l' of 'logi' with the stem, so short stems like 'geo' qualify.
-                new Rule("logi", "log", s -> positiveMeasure(dropSuffix(word, 3)))));
+        String r = firstMatching(w, STEP2);
+        if (r != null) {
+            return r;
+        }
+        // NLTK keeps the 'l' of 'logi' with the stem, so short stems like 'geo' qualify.
+        if (w.endsWith("logi") && positiveMeasure(dropSuffix(w, 3))) {
+            return dropSuffix(w, 1);
+        }
+        return w;
     }
 
     /** Drop a final e when m > 1, or m = 1 and the stem does not end consonant-vowel-consonant. */

@@ -85,6 +85,18 @@ public final class RougeScorer {
         return best;
     }
 
+    /** Scores each prediction against its references ({@link #scoreMulti}) and averages, as in a corpus evaluation. */
+    public RougeMean scoreAll(List<String> predictions, List<List<String>> references) {
+        if (predictions.size() != references.size()) {
+            throw new IllegalArgumentException(predictions.size() + " predictions but " + references.size() + " references");
+        }
+        RougeMean mean = new RougeMean();
+        for (int i = 0; i < predictions.size(); i++) {
+            mean.add(scoreMulti(references.get(i), predictions.get(i)));
+        }
+        return mean;
+    }
+
     // ---- rouge1 / rouge2 ----
 
     static Score ngramScore(List<String> reference, List<String> prediction, int n) {
