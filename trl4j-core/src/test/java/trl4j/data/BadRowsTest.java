@@ -143,4 +143,42 @@ class BadRowsTest {
         assertEquals(file + ":1: wrong type: 'prompt' is a list of chat messages; only plain-text prompts are supported",
                 s.firstBadRows().get(0).message());
     }
+
+    @Test
+    void csvRecordWithInvalidUtf8IsSkippedAndReadingGoesOn() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes("prompt,completion\n\"bad ".getBytes(StandardCharsets.UTF_8));
+        b.write(0xFF); // never valid in UTF-8
+        b.writeBytes("\nstill quoted\",x\ngood,row\n".getBytes(StandardCharsets.UTF_8));
+        Path file = dir.resolve("bad-utf8.csv");
+        Files.write(file, b.toByteArray());
+        Datasets.Loaded<PromptCompletion> loaded = Datasets.loadPairs(file, ReadOptions.defaults());
+        assertEquals(List.of(new PromptCompletion("good", "row")), loaded.rows());
+        assertEquals(file + ":2: invalid UTF-8: the record is not valid UTF-8", loaded.summary().firstBadRows().get(0).message());
+    }
+
+    @Test
+    void invalidUtf8InAJsonArrayIsFatalWithItsLine() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes("[\n{\"prompt\": \"a\", \"completion\": \"b\"},\n{\"prompt\": \"".getBytes(StandardCharsets.UTF_8));
+        b.write(0xFF);
+        b.writeBytes("\", \"completion\": \"d\"}\n]\n".getBytes(StandardCharsets.UTF_8));
+        Path file = dir.resolve("bad-utf8.json");
+        Files.write(file, b.toByteArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Datasets.loadPairs(file, ReadOptions.defaults()));
+        assertTrue(e.getMessage().startsWith(file + ":3: invalid UTF-8"), e.getMessage());
+    }
+
+    @Test
+    void parquetBadRowsAreNamedByRowNumber() throws IOException {
+        Path jsonl = dir.resolve("rows.jsonl");
+        Files.writeString(jsonl, "{\"prompt\": \"a\", \"completion\": \"b\"}\n{\"prompt\": \"c\", \"completion\": null}\n"
+                + "{\"prompt\": \"\", \"completion\": \"f\"}\n");
+        Path parquet = FixtureFiles.write(jsonl, Container.PARQUET, Compression.NONE, java.nio.file.Files.createDirectories(dir.resolve("pq")));
+        ReadSummary s = Datasets.loadPairs(parquet, ReadOptions.defaults()).summary();
+        assertEquals(1, s.kept());
+        assertEquals(List.of(parquet + ": row 2: missing field: no 'completion'", parquet + ": row 3: empty text: 'prompt' is empty"),
+                s.firstBadRows().stream().map(BadRow::message).toList());
+    }
 }
