@@ -28,7 +28,7 @@ final class Fields {
         }
         JsonNode node = row;
         for (String part : path.split("\\.")) {
-            node = container(node, part);
+            node = container(node);
             if (node == null) {
                 return null;
             }
@@ -40,7 +40,8 @@ final class Fields {
         return node;
     }
 
-    private static JsonNode container(JsonNode node, String part) {
+    /** The node as an object or array, parsing JSON text (a CSV cell); null for anything else. */
+    private static JsonNode container(JsonNode node) {
         JsonNode parsed = node.isTextual() ? parseJsonText(node.asText()) : node;
         return parsed != null && (parsed.isObject() || parsed.isArray()) ? parsed : null;
     }
