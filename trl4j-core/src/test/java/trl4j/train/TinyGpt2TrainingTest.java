@@ -43,7 +43,7 @@ class TinyGpt2TrainingTest {
     static final int TOKENS = 12;
     static final int MICRO_BATCH = 4;
     static final int ACCUMULATION = 2;
-    static final int STEPS_PER_EPOCH = ROWS / (MICRO_BATCH * ACCUMULATION);
+    static final BatchPlan PLAN = new BatchPlan(ROWS, MICRO_BATCH, ACCUMULATION, SEED);
     static final int TOTAL_STEPS = 6;
 
     static NDManager manager;
@@ -91,21 +91,10 @@ class TinyGpt2TrainingTest {
                     0.5, guard);
         }
 
-        /** Optimizer step {@code step} (1-based): the rows of its place in its epoch's shuffled order. */
+        /** Optimizer step {@code step} (1-based) on the rows the plan gives it. */
         Updater.Result step(long step) {
             Seeds.seedStep(SEED, step);
-            long epoch = (step - 1) / STEPS_PER_EPOCH;
-            int[] order = Seeds.permutation(ROWS, SEED, epoch);
-            int first = (int) ((step - 1) % STEPS_PER_EPOCH) * MICRO_BATCH * ACCUMULATION;
-            List<int[]> micro = new ArrayList<>();
-            for (int[] range : GradientAccumulation.microBatches(MICRO_BATCH * ACCUMULATION, MICRO_BATCH)) {
-                int[] rows = new int[range[1] - range[0]];
-                for (int i = 0; i < rows.length; i++) {
-                    rows[i] = order[first + range[0] + i];
-                }
-                micro.add(rows);
-            }
-            return trainStep(model, updater, step, micro);
+            return trainStep(model, updater, step, PLAN.microBatches(step));
         }
     }
 
@@ -170,7 +159,7 @@ class TinyGpt2TrainingTest {
             for (long step = 1; step <= 3; step++) {
                 r.step(step);
             }
-            TrainerState state = new TrainerState(3, 3.0 / STEPS_PER_EPOCH, 3 / STEPS_PER_EPOCH, 3 % STEPS_PER_EPOCH,
+            TrainerState state = new TrainerState(3, PLAN.epochProgress(3), PLAN.epochOf(4), PLAN.batchesInEpochAfter(3),
                     TOTAL_STEPS, SEED, r.updater.guard().skipped(), r.updater.guard().consecutive(),
                     r.updater.schedule().learningRate(2), null, null, null);
             checkpoints.save(state, CheckpointManager.model(first, null).and(optimizer::save), Map.of());
@@ -195,6 +184,25 @@ class TinyGpt2TrainingTest {
             straight.forEach((name, want) -> assertArrayEquals(want, got.get(name), name));
         } finally {
             resumed.close();
+        }
+    }
+
+    @Test
+    void stepsLeaveNoArraysBehind() {
+        CausalLm model = freshModel();
+        try (AdamW optimizer = AdamW.create(model.parameters(), ADAMW)) {
+            Run r = new Run(model, optimizer, new NanGuard(3));
+            r.step(1);
+            int afterFirst = ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
+            // The count covers sub-managers: at least every parameter and its two moments.
+            assertTrue(afterFirst >= 3 * model.parameters().names().size(), "managed arrays: " + afterFirst);
+            for (long step = 2; step <= 4; step++) {
+                r.step(step);
+            }
+            assertEquals(afterFirst, ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size(),
+                    "parameters + moments only; every temporary was closed");
+        } finally {
+            model.close();
         }
     }
 
