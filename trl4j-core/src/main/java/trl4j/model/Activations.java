@@ -1,6 +1,7 @@
 package trl4j.model;
 
 import ai.djl.ndarray.NDArray;
+import trl4j.tensor.Scalars;
 
 /** Activation functions with the exact formulas Hugging Face's ACT2FN uses. */
 public final class Activations {
@@ -16,8 +17,9 @@ public final class Activations {
      */
     public static NDArray geluNew(NDArray x) {
         NDArray cube = x.mul(x).mul(x);
-        NDArray inner = x.add(cube.mul(0.044715f)).mul((float) SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        // Scalars.of, not mul(float): autograd keeps these operands (see Scalars).
+        NDArray inner = x.add(cube.mul(Scalars.of(x, 0.044715f))).mul(Scalars.of(x, (float) SQRT_2_OVER_PI));
+        return x.mul(Scalars.of(x, 0.5f)).mul(inner.tanh().add(1f));
     }
 
     /** Exact GELU ({@code gelu}: x·Φ(x) with erf). */

@@ -2,6 +2,7 @@ package trl4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.norm.Dropout;
+import trl4j.tensor.Scalars;
 
 /** Scaled dot-product attention shared by every architecture. */
 public final class Attention {
@@ -22,7 +23,7 @@ public final class Attention {
     public static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias, float scale, float dropout) {
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, T, K)
         if (scale != 1f) {
-            scores = scores.mul(scale);
+            scores = scores.mul(Scalars.of(scores, scale)); // not mul(float): autograd keeps it (see Scalars)
         }
         if (bias != null) {
             scores = scores.add(bias);
@@ -64,7 +65,7 @@ public final class Attention {
         // Head j = kv·G + g, so heads are already grouped by kv head: (B, H, T, D) → (B, Hkv, G·T, D).
         NDArray scores = q.reshape(batch, kvHeads, groups * steps, dim).matMul(k.transpose(0, 1, 3, 2)); // (B, Hkv, G·T, K)
         if (scale != 1f) {
-            scores = scores.mul(scale);
+            scores = scores.mul(Scalars.of(scores, scale)); // not mul(float): autograd keeps it (see Scalars)
         }
         if (bias != null) {
             scores = scores.reshape(batch, kvHeads, groups, steps, keys) // (B, Hkv, G, T, K)

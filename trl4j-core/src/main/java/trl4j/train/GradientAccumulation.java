@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
+import trl4j.tensor.Scalars;
 import trl4j.tensor.TokenLoss;
 
 /**
@@ -60,6 +61,7 @@ public final class GradientAccumulation {
      * {@link TokenLoss#sumAndCount}) divided by the accumulated batch's total count.
      */
     public static NDArray tokenMean(NDArray tokenLossSum, long totalTargets) {
-        return tokenLossSum.div((float) Math.max(1, totalTargets));
+        // Scalars.of, not div(float): autograd keeps the divisor for backward (see Scalars).
+        return tokenLossSum.div(Scalars.of(tokenLossSum, (float) Math.max(1, totalTargets)));
     }
 }

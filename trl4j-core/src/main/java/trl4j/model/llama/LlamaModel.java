@@ -20,6 +20,7 @@ import trl4j.model.Parameters;
 import trl4j.model.WeightSpec;
 import trl4j.model.WeightTable;
 import trl4j.tensor.AttentionMasks;
+import trl4j.tensor.Scalars;
 
 /**
  * Llama (Touvron et al. 2023) and Qwen2 exactly as Hugging Face's {@code LlamaForCausalLM} /
@@ -280,7 +281,7 @@ public final class LlamaModel implements CausalLm {
 
     /** HF's RMSNorm: w · (x · rsqrt(mean(x²) + eps)), in float32 (trl4j computes in float32 throughout). */
     private NDArray rmsNorm(NDArray x, String weight) {
-        NDArray inv = x.mul(x).mean(new int[] {-1}, true).add((float) config.rmsNormEps()).pow(-0.5f); // (B, T, 1)
+        NDArray inv = x.mul(x).mean(new int[] {-1}, true).add((float) config.rmsNormEps()).pow(Scalars.of(x, -0.5f)); // (B, T, 1); Scalars: autograd keeps the exponent
         return x.mul(inv).mul(params.get(weight));
     }
 
