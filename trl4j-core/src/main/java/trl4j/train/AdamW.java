@@ -3,6 +3,8 @@ package trl4j.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -36,7 +38,11 @@ import trl4j.tensor.GradMode;
  * p ← p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
  * </pre>
  *
- * Parameters are split into groups the way Hugging Face's Trainer does it: biases and norm weights
+ * A parameter that no backward pass has reached is skipped, as torch skips a {@code None} gradient.
+ * (After {@link Parameters#zeroGradients()} a gradient is zero, not None: a parameter unused in one
+ * step then still decays, as in torch with {@code zero_grad(set_to_none=False)}.)
+ *
+ * <p>Parameters are split into groups the way Hugging Face's Trainer does it: biases and norm weights
  * (1-D tensors, and any name containing "bias") get no weight decay. Updates happen in place on the
  * {@link Parameters} arrays, with autograd off. Moments live in a manager of their own and are saved
  * as safetensors next to a JSON file (step counts, groups, hyperparameters); {@link #restore} gives an
@@ -143,7 +149,12 @@ public final class AdamW implements AutoCloseable {
     }
 
     private void update(String name, NDArray p, double lr, double weightDecay) {
-        NDArray grad = p.getGradient(); // a new handle, closed by the enclosing scope
+        // A new handle, closed by the enclosing scope; null when no backward pass has reached the
+        // parameter, which torch (grad None) skips entirely: no decay, no moment update, no step.
+        NDArray grad = JniUtils.getGradient((PtNDArray) p);
+        if (grad == null) {
+            return;
+        }
         long t = steps.get(name) + 1;
         steps.put(name, t);
         if (weightDecay != 0) {
@@ -159,7 +170,7 @@ public final class AdamW implements AutoCloseable {
         p.subi(m.div(denom).muli(lr / biasCorrection1));
     }
 
-    /** Steps taken so far (of the first parameter; all move together unless restored from a partial state). */
+    /** Steps taken so far by the first parameter (all move together once every parameter gets gradients). */
     public long stepCount() {
         return steps.values().stream().findFirst().orElse(0L);
     }

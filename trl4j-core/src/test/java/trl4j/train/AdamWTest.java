@@ -159,6 +159,18 @@ class AdamWTest {
     }
 
     @Test
+    void aParameterNoBackwardReachedIsSkippedLikeTorchsNoneGradient() {
+        try (Parameters p = Grads.parameters(manager, Map.of("w", new float[] {1, 2}, "unused", new float[] {3, 4}),
+                Map.of("w", new long[] {1, 2}, "unused", new long[] {1, 2})); AdamW adamw = AdamW.create(p, SETTINGS)) {
+            Grads.set(p, Map.of("w", new float[] {0.5f, 0.5f}));
+            adamw.step(0.1);
+            assertArrayEquals(new float[] {3, 4}, Grads.values(p, "unused"), "no weight decay either");
+            assertEquals(0f, adamw.expAvg("unused").toFloatArray()[0]);
+            assertEquals(0.890000002, Grads.values(p, "w")[0], 1e-6); // 1 · 0.99 − 0.1
+        }
+    }
+
+    @Test
     void restoredStateContinuesBitForBit(@TempDir Path dir) {
         Random r = new Random(11);
         List<Map<String, float[]>> grads = List.of(grads(r), grads(r), grads(r), grads(r), grads(r));
