@@ -17,6 +17,7 @@ import trl4j.model.Parameters;
 import trl4j.model.Seq2SeqLm;
 import trl4j.model.WeightTable;
 import trl4j.tensor.AttentionMasks;
+import trl4j.tensor.Scalars;
 
 /**
  * T5 (Raffel et al. 2020) exactly as Hugging Face's {@code T5ForConditionalGeneration} computes it, v1.0 and
@@ -171,7 +172,7 @@ public final class T5Model implements Seq2SeqLm {
     @Override
     public NDArray lmHead(NDArray hidden) {
         if (config.tieWordEmbeddings()) {
-            NDArray scaled = hidden.mul((float) Math.pow(config.dModel(), -0.5));
+            NDArray scaled = hidden.mul(Scalars.of(hidden, (float) Math.pow(config.dModel(), -0.5))); // Scalars: autograd keeps it
             return Linear.linear(scaled, params.get("shared.weight")).singletonOrThrow(); // (B, T, V)
         }
         return Linear.linear(hidden, params.get("lm_head.weight")).singletonOrThrow(); // (B, T, V)
