@@ -33,7 +33,8 @@ import java.util.Set;
  * of canonical keys. Values are layered, later ones winning: section record defaults → the stage's
  * defaults → trlX's defaults (trlX files only) → the file → command-line overrides. Then each section
  * record is bound and validated. Every error names the key as the user wrote it and where
- * ({@code ppo.yaml: train.batch_sise}, {@code command line: --learning_rate}).
+ * ({@code ppo.yaml: train.batch_sise}, {@code command line: --learning_rate}). Overrides may use
+ * either layout's names, optionally prefixed with the stage ({@code --ppo.kl_coef=0.1}).
  *
  * <p>{@link #toYaml} prints the resolved config in the flat layout with every key; loading that text
  * back gives an equal config.
@@ -117,7 +118,12 @@ public final class ConfigLoader<M extends Record> {
         apply(merged, fromFile);
         for (Overrides.Override o : Overrides.parse(overrides)) {
             List<Setting> one = new ArrayList<>();
-            TrlxLayout.normalise(nest(o.path(), scalar(o.value())), COMMAND_LINE, "--", catalog, schema, one, notes);
+            // --ppo.kl_coef=0.1 (DESIGN.md's spelling): the stage name as a prefix of a flat key.
+            String stagePrefix = schema.stage() + ".";
+            boolean prefixed = o.path().startsWith(stagePrefix) && o.path().length() > stagePrefix.length();
+            String path = prefixed ? o.path().substring(stagePrefix.length()) : o.path();
+            TrlxLayout.normalise(nest(path, scalar(o.value())), COMMAND_LINE, prefixed ? "--" + stagePrefix : "--",
+                    catalog, schema, one, notes);
             apply(merged, one);
         }
         resolveMinibatch(merged);

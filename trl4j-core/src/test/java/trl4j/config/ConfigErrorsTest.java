@@ -29,6 +29,8 @@ class ConfigErrorsTest {
         assertEquals("command line: unknown key '--train.seq_lenght' for the ppo stage (did you mean '--train.seq_length'?)",
                 error("", "--train.seq_lenght=5"));
         assertEquals("ppo.yaml: unknown key 'zzz' for the ppo stage", error("zzz: 1\n"));
+        assertEquals("command line: unknown key '--ppo.kl_coeff' for the ppo stage (did you mean '--ppo.kl_coef'?)",
+                error("", "--ppo.kl_coeff=1"));
     }
 
     @Test

@@ -168,6 +168,9 @@ class ConfigLoaderTest {
         assertEquals(100.0, c.training().schedule().lrSchedulerKwargs().tMax());
         assertEquals(new GenKwargs(24, 0, 1.0, false), c.method().genKwargs());
         assertEquals(0.2, c.method().klCoef());
+        StageConfig<PpoMethod> prefixed = PPO.parse("", "ppo.yaml", List.of("--ppo.kl_coef=0.1", "--ppo.seed=5")).config();
+        assertEquals(0.1, prefixed.method().klCoef(), "DESIGN.md's --ppo.kl_coef form");
+        assertEquals(5, prefixed.training().run().seed());
         // trlX names on a flat file, free-form map values typed as YAML reads them.
         StageConfig<SftMethod> s = SFT.parse("learning_rate: 1e-4\n", "sft.yaml",
                 List.of("--train.seq_length=128", "--method.gen_kwargs.max_new_tokens=24", "--optimizer.kwargs.lr=5e-4")).config();
