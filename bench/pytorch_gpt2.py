@@ -2,19 +2,14 @@
 """Plain-PyTorch baseline for `trl4j bench`: a minimal GPT-2 (same math as HF GPT2LMHeadModel) with a
 KV cache, timed on the same shapes as the Java side. Prints one JSON object.
 
-Uses Debian's python3-torch (installed with apt-get if missing). Run with /usr/bin/python3.
+Uses Debian's python3-torch with OpenBLAS (installed with apt-get if missing, see pytorch_setup.py).
+Run with /usr/bin/python3.
 """
-import argparse, json, math, os, subprocess, sys, time
+import argparse, json, math, os, sys, time
 
 
-def ensure_torch():
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        print("bench: installing Debian's python3-torch (one time)...", file=sys.stderr)
-        subprocess.run(["apt-get", "install", "-y", "-q", "python3-torch"], check=True,
-                       stdout=sys.stderr, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytorch_setup import ensure_torch  # noqa: E402
 
 ensure_torch()
 import torch  # noqa: E402
