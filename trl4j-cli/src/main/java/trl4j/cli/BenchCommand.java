@@ -12,11 +12,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import trl4j.cli.bench.GenerateBench;
 import trl4j.cli.bench.PythonBaseline;
+import trl4j.cli.bench.TrainBench;
 
 /** {@code trl4j bench ...}: our speed beside plain PyTorch, in one run on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks against plain PyTorch (Debian python3-torch) on the same machine in the same run.",
-        subcommands = {BenchCommand.Generate.class})
+        subcommands = {BenchCommand.Generate.class, BenchCommand.Train.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -89,6 +90,97 @@ final class BenchCommand implements Runnable {
                     out.printf("  pytorch  %8.1f tokens/s   prefill %7.1f ms   decode %6.2f ms/step   (%s)%n",
                             base.get("tokens_per_s").asDouble(), base.get("prefill_ms").asDouble(),
                             base.get("decode_ms_per_step").asDouble(), base.get("engine").asText());
+                    out.printf("  ratio    %.2fx%n", o.get("ratio").asDouble());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Training-step tokens/s (forward + backward + clipping + AdamW, dropout off) and model-FLOPs",
+                "utilisation against an fp32 matmul peak measured in the same run:",
+                "  gpt2-bench: GPT-2 6x512, 8 heads, vocab 16384; batch 8 x 256 tokens, loss on every next token",
+                "  t5-small:   T5 d_model 512, 6+6 layers, 8 heads, d_ff 2048, vocab 32128; batch 8, source 256, target 32"})
+    static final class Train implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", defaultValue = "gpt2-bench", description = "gpt2-bench or t5-small (default ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(names = "--batch-size", defaultValue = "8")
+        int batchSize;
+
+        @Option(names = "--seq-len", defaultValue = "256", description = "Tokens per row (T5: source tokens).")
+        int seqLen;
+
+        @Option(names = "--target-len", defaultValue = "32", description = "T5 target tokens.")
+        int targetLen;
+
+        @Option(names = "--steps", defaultValue = "3", description = "Timed steps per side after one warm-up; the best is reported.")
+        int steps;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Option(names = "--no-baseline", description = "Skip the PyTorch side.")
+        boolean noBaseline;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!List.of("gpt2-bench", "t5-small").contains(model)) {
+                throw new IllegalArgumentException("--model must be gpt2-bench or t5-small, got '" + model + "'");
+            }
+            ai.djl.engine.Engine.getInstance();
+            int threads = JniUtils.getNumThreads();
+            TrainBench.Shape3 shape = new TrainBench.Shape3(model, batchSize, seqLen, targetLen);
+            TrainBench.Result ours = TrainBench.run(shape, steps);
+            JsonNode base = noBaseline ? null : PythonBaseline.run("pytorch_train.py", threads, List.of("--model", model,
+                    "--batch-size", String.valueOf(batchSize), "--seq-len", String.valueOf(seqLen),
+                    "--target-len", String.valueOf(targetLen), "--steps", String.valueOf(steps)));
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode o = mapper.createObjectNode();
+            o.put("benchmark", "train");
+            o.put("model", model.equals("t5-small") ? "t5-small (d_model 512, 6+6 layers, 8 heads, d_ff 2048, vocab 32128)"
+                    : "gpt2-bench (n_layer 6, n_embd 512, n_head 8, vocab 16384)");
+            o.put("batch_size", batchSize);
+            o.put(model.equals("t5-small") ? "source_len" : "seq_len", seqLen);
+            if (model.equals("t5-small")) {
+                o.put("target_len", targetLen);
+            }
+            o.put("threads", threads);
+            o.put("parameters", ours.parameters());
+            o.put("tokens_per_step", ours.tokensPerStep());
+            o.put("model_gflop_per_step", ours.flopsPerStep() / 1e9);
+            o.put("trl4j_tokens_per_s", ours.tokensPerSecond());
+            o.put("trl4j_step_s", ours.stepSeconds());
+            o.put("trl4j_matmul_peak_gflops", ours.matmulPeakGflops());
+            o.put("mfu", ours.mfu());
+            if (base != null) {
+                double pyStep = base.get("step_s").asDouble();
+                double pyPeak = base.get("matmul_peak_gflops").asDouble();
+                o.put("pytorch_tokens_per_s", base.get("tokens_per_s").asDouble());
+                o.put("pytorch_step_s", pyStep);
+                o.put("pytorch_matmul_peak_gflops", pyPeak);
+                o.put("pytorch_mfu", ours.flopsPerStep() / pyStep / 1e9 / pyPeak);
+                o.put("pytorch_engine", base.get("engine").asText());
+                o.put("ratio", ours.tokensPerSecond() / base.get("tokens_per_s").asDouble());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(mapper.writeValueAsString(o));
+            } else {
+                out.printf("train  %s, batch %d, %d tokens/step, %.1f GFLOP/step, %d threads%n", model, batchSize,
+                        ours.tokensPerStep(), ours.flopsPerStep() / 1e9, threads);
+                out.printf("  trl4j    %8.1f tokens/s   step %6.2f s   %6.1f GFLOP/s   MFU %4.1f%% of %.0f GFLOP/s matmul peak%n",
+                        ours.tokensPerSecond(), ours.stepSeconds(), ours.achievedGflops(), 100 * ours.mfu(), ours.matmulPeakGflops());
+                if (base != null) {
+                    out.printf("  pytorch  %8.1f tokens/s   step %6.2f s   %6.1f GFLOP/s   MFU %4.1f%% of %.0f GFLOP/s matmul peak   (%s)%n",
+                            base.get("tokens_per_s").asDouble(), o.get("pytorch_step_s").asDouble(),
+                            ours.flopsPerStep() / o.get("pytorch_step_s").asDouble() / 1e9, 100 * o.get("pytorch_mfu").asDouble(),
+                            o.get("pytorch_matmul_peak_gflops").asDouble(), base.get("engine").asText());
                     out.printf("  ratio    %.2fx%n", o.get("ratio").asDouble());
                 }
             }

@@ -19,6 +19,13 @@ public interface LanguageModel extends AutoCloseable {
     /** Hidden states (B, T, H) after the final norm → logits (B, T, V). */
     NDArray lmHead(NDArray hidden);
 
+    /**
+     * Dropout on (training) or off (evaluation and generation, the default), as torch's
+     * {@code model.train()} / {@code model.eval()}. Architectures without dropout ignore it.
+     */
+    default void setTraining(boolean training) {
+    }
+
     /** Releases the weights. */
     @Override
     default void close() {

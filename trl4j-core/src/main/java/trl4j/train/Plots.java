@@ -53,6 +53,22 @@ public final class Plots {
         return written;
     }
 
+    /**
+     * Redraws a run folder's charts: {@code runDir/plots/<key>.png} for every key its
+     * {@code metrics.jsonl} logged, in the order keys first appear.
+     *
+     * @return the files written (none when the run has no metrics file)
+     */
+    public static List<Path> writeAll(Path runDir) {
+        Path metrics = runDir.resolve(MetricsSink.FILE);
+        if (!java.nio.file.Files.isRegularFile(metrics)) {
+            return List.of();
+        }
+        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+        MetricsSink.read(metrics).forEach(e -> keys.addAll(e.metrics().keySet()));
+        return write(metrics, runDir.resolve("plots"), List.copyOf(keys));
+    }
+
     static String fileName(String key) {
         return key.replaceAll("[^A-Za-z0-9_-]", "_") + ".png";
     }
