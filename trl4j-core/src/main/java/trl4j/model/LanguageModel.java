@@ -19,6 +19,12 @@ public interface LanguageModel extends AutoCloseable {
     /** Hidden states (B, T, H) after the final norm → logits (B, T, V). */
     NDArray lmHead(NDArray hidden);
 
+    /**
+     * Dropout on (training) or off (evaluation, generation; the default). Every architecture
+     * implements it; the default does nothing, for models without dropout.
+     */
+    default void setTraining(boolean training) {}
+
     /** Releases the weights. */
     @Override
     default void close() {
