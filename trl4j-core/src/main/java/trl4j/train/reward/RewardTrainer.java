@@ -166,7 +166,8 @@ public final class RewardTrainer {
                     TrainerState now = new TrainerState(step, plan.epochProgress(step), plan.epochOf(step + 1),
                             plan.batchesInEpochAfter(step), total, t.run().seed(), guard.skipped(), guard.consecutive(),
                             r.learningRate(), null, null, null);
-                    checkpoints.save(now, model::writeInto, eval);
+                    CheckpointManager.Contents files = model::writeInto;
+                    checkpoints.save(now, files.and(adamw::save), eval);
                 }
             }
         }
