@@ -83,7 +83,12 @@ public class RewardBaseLm {
                     true, 0.0, 0.0, 0.0, tok.eosId(), List.of(tok.eosId()), tok.padId(), null);
             try (NDManager m = NDManager.newBaseManager(); CausalLm lm = (CausalLm) Models.initialize(config, m, seed)) {
                 lm.parameters().setTrainable(n -> true);
-                BatchPlan plan = new BatchPlan(rows.size(), batch, 1, seed);
+                // Batches of similar lengths (rows sorted by length, cut into batches, batch order shuffled per
+                // epoch): little padding, so the time goes to real tokens.
+                Integer[] byLength = java.util.stream.IntStream.range(0, rows.size()).boxed().toArray(Integer[]::new);
+                java.util.Arrays.sort(byLength, java.util.Comparator.comparingInt((Integer i) -> rows.get(i).length).thenComparingInt(i -> i));
+                int batches = rows.size() / batch;
+                BatchPlan plan = new BatchPlan(batches, 1, 1, seed);
                 long budgetSteps = 100_000; // the clock stops it; the schedule assumes ~the steps that fit
                 long plannedSteps = Long.parseLong(a.getOrDefault("steps", "1500"));
                 try (AdamW adamw = AdamW.create(lm.parameters(), new OptimizerSettings("adamw", lr, 0.9, 0.95, 1e-8, 0.1))) {
@@ -93,7 +98,11 @@ public class RewardBaseLm {
                     long deadline = System.nanoTime() + (long) (minutes * 60e9);
                     for (long step = 1; step <= Math.min(plannedSteps, budgetSteps) && System.nanoTime() < deadline; step++) {
                         Seeds.seedStep(seed, step);
-                        int[] idx = plan.microBatches(step).get(0);
+                        int chunk = plan.microBatches(step).get(0)[0];
+                        int[] idx = new int[batch];
+                        for (int i = 0; i < batch; i++) {
+                            idx[i] = byLength[chunk * batch + i];
+                        }
                         int w = 0;
                         for (int i : idx) {
                             w = Math.max(w, rows.get(i).length);

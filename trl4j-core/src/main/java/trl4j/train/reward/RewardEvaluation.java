@@ -1,13 +1,11 @@
 package trl4j.train.reward;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import trl4j.data.Comparison;
 import trl4j.train.reward.EncodedComparisons.Pair;
-import trl4j.train.reward.RewardEncoder.Encoded;
 
 /**
  * A reward model scored on held-out comparisons: accuracy, margins and reward statistics overall and
@@ -24,16 +22,8 @@ public record RewardEvaluation(PairwiseMetrics overall, Map<String, PairwiseMetr
 
     /** Scores every pair of {@code data} with {@code model} (batched by length, no gradients). */
     public static RewardEvaluation of(RewardModel model, EncodedComparisons data, double centerCoefficient) {
-        List<Encoded> items = new ArrayList<>(2 * data.size());
-        data.pairs().forEach(p -> items.add(p.chosen()));
-        data.pairs().forEach(p -> items.add(p.rejected()));
-        double[] scores = model.scoreEncoded(items);
-        int n = data.size();
-        double[] chosen = new double[n];
-        double[] rejected = new double[n];
-        System.arraycopy(scores, 0, chosen, 0, n);
-        System.arraycopy(scores, n, rejected, 0, n);
-        return of(data, chosen, rejected, centerCoefficient);
+        double[][] scores = model.scorePairs(data.pairs());
+        return of(data, scores[0], scores[1], centerCoefficient);
     }
 
     /** Metrics of given scores (pure: the aggregation, testable by hand). */

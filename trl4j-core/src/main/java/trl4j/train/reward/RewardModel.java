@@ -215,6 +215,34 @@ public final class RewardModel implements RewardFunction, AutoCloseable {
         return raw;
     }
 
+    /**
+     * Scores (offset added) of comparisons: {chosen[n], rejected[n]}, without gradients. Pairs of
+     * similar length are scored together, each pair's common prefix once where the model allows.
+     */
+    public double[][] scorePairs(List<EncodedComparisons.Pair> pairs) {
+        double[][] out = new double[2][pairs.size()];
+        int perPass = Math.max(1, options.batchSize() / 2);
+        Integer[] order = java.util.stream.IntStream.range(0, pairs.size()).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt((Integer i) -> -pairs.get(i).tokens()).thenComparingInt(i -> i));
+        try (GradMode g = GradMode.disabled()) {
+            for (int from = 0; from < order.length; from += perPass) {
+                int to = Math.min(order.length, from + perPass);
+                List<EncodedComparisons.Pair> batch = new ArrayList<>(to - from);
+                for (int k = from; k < to; k++) {
+                    batch.add(pairs.get(order[k]));
+                }
+                try (NDManager scope = model.parameters().manager().newSubManager()) {
+                    float[] v = RewardStep.scores(model, scope, batch).toFloatArray();
+                    for (int k = from; k < to; k++) {
+                        out[0][order[k]] = v[k - from] + options.scoreOffset();
+                        out[1][order[k]] = v[batch.size() + k - from] + options.scoreOffset();
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** The head's outputs without the offset. */
     double[] rawScores(List<Encoded> items) {
         double[] out = new double[items.size()];

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import trl4j.model.ScoreModel;
+import trl4j.model.SequenceClassifier;
 import trl4j.train.reward.EncodedComparisons.Pair;
 import trl4j.train.reward.RewardEncoder.Encoded;
 
@@ -45,22 +46,19 @@ final class RewardStep {
         double rewards = 0;
         long tokens = 0;
         for (int[] pass : passes(data, rows, pairsPerPass)) {
-            List<Encoded> items = new ArrayList<>(2 * pass.length);
+            List<Pair> pairs = new ArrayList<>(pass.length);
             float[] margins = new float[pass.length];
             boolean anyMargin = false;
             for (int i = 0; i < pass.length; i++) {
                 Pair p = data.pairs().get(pass[i]);
-                items.add(p.chosen());
+                pairs.add(p);
                 margins[i] = (float) p.margin();
                 anyMargin |= p.margin() != 0;
                 tokens += p.tokens();
             }
-            for (int i : pass) {
-                items.add(data.pairs().get(i).rejected());
-            }
             try (NDManager batch = model.parameters().manager().newSubManager(); NDScope scope = new NDScope();
                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray scores = ScoreBatch.scores(model, batch, items); // (2n): chosen, then rejected
+                NDArray scores = scores(model, batch, pairs); // (2n): chosen, then rejected
                 int n = pass.length;
                 NDArray chosen = scores.get("0:" + n);
                 NDArray rejected = scores.get(n + ":");
@@ -78,6 +76,17 @@ final class RewardStep {
             }
         }
         return new Stats(loss, (double) correct / rows.length, margin / rows.length, rewards / (2.0 * rows.length), tokens);
+    }
+
+    /** Scores (2n) of pairs, chosen then rejected: with a shared prefix pass where it applies. */
+    static NDArray scores(ScoreModel model, NDManager manager, List<Pair> pairs) {
+        if (SharedPrefix.applies(model, pairs)) {
+            return SharedPrefix.scores((SequenceClassifier) model, manager, pairs);
+        }
+        List<Encoded> items = new ArrayList<>(2 * pairs.size());
+        pairs.forEach(p -> items.add(p.chosen()));
+        pairs.forEach(p -> items.add(p.rejected()));
+        return ScoreBatch.scores(model, manager, items);
     }
 
     /** The step's rows, longest pairs first, in passes of {@code pairsPerPass}. */
