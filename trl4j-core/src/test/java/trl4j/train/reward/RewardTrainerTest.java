@@ -226,6 +226,34 @@ class RewardTrainerTest {
     }
 
     @Test
+    void t5AndLlamaRewardModelsTrainAndRecordTheirOffset() throws Exception {
+        Path tok = tmp.resolve("tok");
+        for (String arch : List.of("t5", "llama")) {
+            Path lm = arch.equals("t5") ? RewardFixtures.t5(tmp.resolve("lm-" + arch), tok, 3) : RewardFixtures.llama(tmp.resolve("lm-" + arch), tok, 3);
+            Path run = tmp.resolve("run-" + arch);
+            StageConfig<RewardMethod> c = RewardFixtures.config(run, YAML, "--max_steps=3", "--num_layers_unfrozen=1");
+            RewardTrainingResult r;
+            try (RewardModel rm = RewardModel.fromPretrained(lm, null, manager, 1, new RewardModel.Options(96,
+                    trl4j.config.TokenizerSettings.Side.RIGHT, true, 0, 8))) {
+                float[] frozen = rm.model().parameters().get(arch.equals("t5") ? "shared.weight" : "model.embed_tokens.weight").toFloatArray();
+                r = new RewardTrainer(rm, train, validation, c).log(new PrintStream(new ByteArrayOutputStream())).train();
+                assertArrayEquals(frozen, rm.model().parameters().get(arch.equals("t5") ? "shared.weight" : "model.embed_tokens.weight")
+                        .toFloatArray(), "num_layers_unfrozen=1 leaves the embeddings alone");
+            }
+            assertTrue(r.finished());
+            assertTrue(Double.isFinite(r.evaluation().overall().loss()));
+            var record = ConfigJson.read(run.resolve("final/config.json")).getNode("trl4j").get("reward");
+            assertEquals("score_offset", record.get("normalization").get("applied").asText(), arch);
+            assertEquals(-r.referenceMean(), record.get("score_offset").asDouble(), 1e-12, arch);
+            try (RewardModel loaded = RewardModel.load(run.resolve("final"), manager)) {
+                double[] refs = loaded.score(validation.stream().map(Comparison::prompt).toList(),
+                        validation.stream().map(Comparison::chosen).toList());
+                assertEquals(0, Normalization.mean(refs), 1e-4, arch + ": the references score mean 0 after loading");
+            }
+        }
+    }
+
+    @Test
     void startingFreshInAFolderWithCheckpointsIsAnError() {
         Path run = tmp.resolve("twice");
         run(RewardFixtures.config(run, YAML, "--max_steps=2"), null);
