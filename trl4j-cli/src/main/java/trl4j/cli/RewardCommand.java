@@ -54,17 +54,21 @@ final class RewardCommand implements Runnable {
             description = {"Train a reward model on comparisons (prompt, chosen, rejected): loss -log sigmoid(r_chosen - r_rejected).",
                 "Settings come from a YAML config (TRL's flat keys or trlX's layout); any key can be overridden: --learning_rate=3e-5."},
             footer = {"",
-                "Data formats (dataset_format, detected from the first row when unset):",
-                "  preference, summarize-from-feedback, debian-comparisons   preference pairs as given.",
-                "  scored    {prompt, completions: [...], scores: [...]}: every two completions whose scores differ by more",
-                "            than min_score_gap make a pair, the higher one chosen; ties are skipped and counted;",
-                "            max_pairs_per_prompt keeps the largest differences.",
-                "  scitldr   SciTLDR rows: each TLDR target is chosen against the source sentences closest to a summary",
-                "            (source_labels = 1 first, then by rouge_scores), negatives_per_target of them: hard pairs.",
+                "Data formats (dataset_format; detected from the first row when unset):",
+                "  preference, summarize-from-feedback, debian-comparisons: pairs as given",
+                "    (a 'margin' column gives TRL's per-pair margin).",
+                "  scored: {prompt, completions: [...], scores: [...]}. Every two completions",
+                "    whose scores differ by more than min_score_gap make a pair, the higher",
+                "    one chosen; ties are skipped and counted; max_pairs_per_prompt keeps",
+                "    the largest differences.",
+                "  scitldr: SciTLDR rows. Each TLDR target is chosen against the source",
+                "    sentences closest to a summary (source_labels = 1 first, then by",
+                "    rouge_scores), negatives_per_target of them: hard pairs.",
                 "A comparison whose chosen equals its rejected is skipped and counted.",
                 "",
-                "Writes to output_dir: resolved-config.yaml, metrics.jsonl, checkpoints/step-N (resume with --resume),",
-                "plots/, eval_results.json and final/ (the normalised reward model, Hugging Face layout)."})
+                "Writes to output_dir: resolved-config.yaml, metrics.jsonl, checkpoints/",
+                "(resume with --resume), plots/, eval_results.json and final/ (the",
+                "normalised reward model in Hugging Face layout)."})
     static final class Train implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
