@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             PipelineCommand.class,
             SftCommand.class,
+            RewardCommand.class,
             PlotCommand.class,
             GenerateCommand.class,
             InspectCommand.class,

@@ -21,13 +21,14 @@ final class ComparisonSchemas {
             String rejected = Fields.text(row, rejectedField);
             String kind = Fields.optionalText(row, "kind");
             String k = kind == null ? Comparison.UNLABELLED : kind;
+            Double margin = Fields.optionalNumber(row, "margin"); // TRL's optional per-pair margin
             if (TldrFormat.startsWithMarker(chosen) && TldrFormat.startsWithMarker(rejected)
                     && !TldrFormat.endsWithMarker(prompt)) {
                 return SchemaAdapter.build(() -> new Comparison(TldrFormat.withMarker(prompt),
-                        TldrFormat.splitTldrPrefix(chosen), TldrFormat.splitTldrPrefix(rejected), k));
+                        TldrFormat.splitTldrPrefix(chosen), TldrFormat.splitTldrPrefix(rejected), k, margin));
             }
             return SchemaAdapter.build(() -> new Comparison(TldrFormat.normalisePrompt(prompt),
-                    TldrFormat.completionAfter(prompt, chosen), TldrFormat.completionAfter(prompt, rejected), k));
+                    TldrFormat.completionAfter(prompt, chosen), TldrFormat.completionAfter(prompt, rejected), k, margin));
         }
     }
 

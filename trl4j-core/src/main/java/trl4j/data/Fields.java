@@ -98,6 +98,25 @@ final class Fields {
         throw new BadRowException(BadRowReason.WRONG_TYPE, "'" + path + "' is " + describe(n) + ", expected an integer");
     }
 
+    /** An optional number (a JSON number or, from CSV, its text): null when absent or empty. */
+    static Double optionalNumber(ObjectNode row, String path) {
+        JsonNode n = find(row, path);
+        if (n == null || (n.isTextual() && n.asText().isBlank())) {
+            return null;
+        }
+        if (n.isNumber()) {
+            return n.asDouble();
+        }
+        if (n.isTextual()) {
+            try {
+                return Double.parseDouble(n.asText().strip());
+            } catch (NumberFormatException e) {
+                // fall through to the type error
+            }
+        }
+        throw new BadRowException(BadRowReason.WRONG_TYPE, "'" + path + "' is " + describe(n) + ", expected a number");
+    }
+
     /** A required non-empty list of non-blank strings (a JSON array, or its text). */
     static List<String> textList(ObjectNode row, String path) {
         ArrayNode array = array(row, path);

@@ -1,6 +1,8 @@
 package trl4j.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -85,6 +87,41 @@ public final class KvCache implements AutoCloseable {
         keys[layer] = nk;
         values[layer] = nv;
         capacity = newCapacity;
+    }
+
+    /**
+     * A new cache holding this cache's positions with the batch repeated {@code times} (rows 0..B−1,
+     * then 0..B−1 again, …), so several continuations of each cached prefix run in one pass (a reward
+     * model scores a chosen and a rejected response after one shared prompt). The copy is made by
+     * differentiable ops, so gradients reach the prefix through it; this cache is not changed.
+     * Self-attention only (decoder-only models).
+     */
+    public KvCache tiled(int times) {
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be >= 1, got " + times);
+        }
+        KvCache out = new KvCache(manager.getParentManager(), keys.length, Math.max(1, length));
+        NDIndex cached = new NDIndex(":, :, :{}", length);
+        for (int layer = 0; layer < keys.length; layer++) {
+            if (keys[layer] == null) {
+                continue;
+            }
+            out.keys[layer] = tile(keys[layer].get(cached), times, out.manager);
+            out.values[layer] = tile(values[layer].get(cached), times, out.manager);
+        }
+        out.length = length;
+        return out;
+    }
+
+    private static NDArray tile(NDArray a, int times, NDManager into) {
+        NDList copies = new NDList(times);
+        for (int i = 0; i < times; i++) {
+            copies.add(a);
+        }
+        NDArray t = NDArrays.concat(copies, 0); // (times·B, Hkv, length, D)
+        t.attach(into);
+        NDScope.unregister(t);
+        return t;
     }
 
     /** Marks {@code t} more positions as cached, after every layer has appended them. */

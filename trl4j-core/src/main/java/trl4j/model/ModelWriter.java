@@ -43,6 +43,34 @@ public final class ModelWriter {
                 ModelFolder.DEFAULT_MAX_SHARD_BYTES);
     }
 
+    /**
+     * Saves a score model (reward model) atomically, as {@code save_pretrained} of its class does:
+     * {@code config.json} (with {@code extraConfig}'s keys added, e.g. trl4j's normalisation record),
+     * the weights and the tokenizer files; no {@code generation_config.json} (the class cannot generate).
+     */
+    public static void saveScoreModel(ScoreModel model, Path dir, Path tokenizerDir, ObjectNode extraConfig) {
+        Path staging = AtomicFiles.stagingDirectoryFor(dir);
+        try {
+            writeScoreModelInto(model, staging, tokenizerDir, extraConfig);
+            AtomicFiles.publishDirectory(staging, dir);
+        } catch (RuntimeException e) {
+            AtomicFiles.deleteRecursively(staging);
+            throw e;
+        }
+    }
+
+    /** {@link #saveScoreModel} into an existing folder (no staging; for checkpoints, which stage themselves). */
+    public static void writeScoreModelInto(ScoreModel model, Path dir, Path tokenizerDir, ObjectNode extraConfig) {
+        ObjectNode json = model.toHfJson();
+        if (extraConfig != null) {
+            json.setAll(extraConfig.deepCopy());
+        }
+        json.put("transformers_version", TRANSFORMERS_VERSION);
+        AtomicFiles.writeString(dir.resolve(ModelFolder.CONFIG), ConfigJson.toHfJson(json));
+        ModelFolder.writeWeights(dir, WeightTable.entries(model.parameters(), DType.F32), ModelFolder.DEFAULT_MAX_SHARD_BYTES);
+        ModelFolder.copyTokenizerFiles(tokenizerDir, dir);
+    }
+
     /** Saves any config + parameters atomically (staging folder renamed into place). */
     public static void save(ObjectNode configJson, ModelConfig config, Parameters params, Path dir, ObjectNode generationConfig,
             Path tokenizerDir, long maxShardBytes) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import trl4j.tensor.GradMode;
 
 /**
  * Hugging Face's {@code GPT2ForSequenceClassification} / {@code LlamaForSequenceClassification} /
@@ -24,25 +25,39 @@ import java.util.Random;
  * minus one, modulo the row length (so a row without pad, or a left-padded row, scores its last
  * position).
  */
-public final class SequenceClassifier implements AutoCloseable {
+public final class SequenceClassifier implements ScoreModel {
 
     public static final String SCORE = "score.weight";
 
     private final CausalLm trunk;
     private final int numLabels;
     private final Integer padTokenId;
+    private final String finalNormBias;
 
     /**
      * @param trunk the causal model whose {@link Parameters} also hold {@link #SCORE}
      * @param padTokenId the id that marks padding (HF's {@code config.pad_token_id}); null allows batch 1 only
      */
     public SequenceClassifier(CausalLm trunk, int numLabels, Integer padTokenId) {
+        this(trunk, numLabels, padTokenId, null);
+    }
+
+    /**
+     * @param finalNormBias the trunk's final-norm bias, added to the hidden state the head reads
+     *     (GPT-2's {@code transformer.ln_f.bias}), or null when the architecture has none; lets
+     *     {@link #foldScoreOffset} shift scores exactly
+     */
+    public SequenceClassifier(CausalLm trunk, int numLabels, Integer padTokenId, String finalNormBias) {
         if (!trunk.parameters().contains(SCORE)) {
             throw new IllegalArgumentException("the trunk's parameters have no " + SCORE);
+        }
+        if (finalNormBias != null && !trunk.parameters().contains(finalNormBias)) {
+            throw new IllegalArgumentException("the trunk's parameters have no " + finalNormBias);
         }
         this.trunk = trunk;
         this.numLabels = numLabels;
         this.padTokenId = padTokenId;
+        this.finalNormBias = finalNormBias;
     }
 
     /** A classification table: the LM table without {@code lm_head.weight}, plus the score head. */
@@ -73,16 +88,82 @@ public final class SequenceClassifier implements AutoCloseable {
         return trunk;
     }
 
+    @Override
+    public ModelConfig config() {
+        return trunk.config();
+    }
+
+    @Override
     public Parameters parameters() {
         return trunk.parameters();
     }
 
+    @Override
     public int numLabels() {
         return numLabels;
     }
 
+    @Override
     public Integer padTokenId() {
         return padTokenId;
+    }
+
+    @Override
+    public boolean isEncoderDecoder() {
+        return false;
+    }
+
+    /** A decoder-only model has no decoder start token: −1. */
+    @Override
+    public int decoderStartTokenId() {
+        return -1;
+    }
+
+    @Override
+    public void setTraining(boolean training) {
+        trunk.setTraining(training);
+    }
+
+    @Override
+    public NDArray scores(NDArray inputIds, NDArray attentionMask, NDArray decoderInputIds, NDArray decoderMask) {
+        if (decoderInputIds != null || decoderMask != null) {
+            throw new IllegalArgumentException("a decoder-only classifier reads one sequence per row; got decoder inputs");
+        }
+        return scores(inputIds, attentionMask);
+    }
+
+    /**
+     * β += offset · w / ‖w‖²: the score w·(γ⊙x̂ + β) moves by exactly {@code offset} at every position,
+     * so transformers computes the shifted scores from the saved weights.
+     */
+    @Override
+    public boolean foldScoreOffset(double offset) {
+        if (finalNormBias == null || numLabels != 1) {
+            return false;
+        }
+        NDArray w = trunk.parameters().get(SCORE);
+        NDArray bias = trunk.parameters().get(finalNormBias);
+        float[] wv = w.toFloatArray();
+        double norm2 = 0;
+        for (float x : wv) {
+            norm2 += (double) x * x;
+        }
+        if (norm2 == 0) {
+            return false;
+        }
+        float[] delta = new float[wv.length];
+        for (int i = 0; i < wv.length; i++) {
+            delta[i] = (float) (offset * wv[i] / norm2);
+        }
+        try (GradMode g = GradMode.disabled(); NDArray d = bias.getManager().create(delta, bias.getShape())) {
+            bias.addi(d); // in place: the parameter keeps its identity (optimizer state, names)
+        }
+        return true;
+    }
+
+    @Override
+    public String scoreOffsetTensor() {
+        return numLabels == 1 ? finalNormBias : null;
     }
 
     /**
@@ -137,6 +218,7 @@ public final class SequenceClassifier implements AutoCloseable {
     }
 
     /** config.json of the classifier: the trunk's, with the architecture and label maps HF expects. */
+    @Override
     public ObjectNode toHfJson() {
         ObjectNode o = trunk.config().toHfJson();
         String family = switch (trunk.config().modelType()) {

@@ -21,7 +21,10 @@ public final class GradClipper {
         try (GradMode noGrad = GradMode.disabled(); NDScope scope = new NDScope()) {
             NDList norms = new NDList(names.size());
             for (String name : names) {
-                norms.add(params.get(name).getGradient().norm());
+                // Flattened first: torch reduces a gradient in memory order, and a gradient autograd
+                // created fresh (after a resume) can have other strides than one accumulated into an
+                // existing buffer; the same values must give the same norm for an exact resume.
+                norms.add(params.get(name).getGradient().reshape(-1).norm());
             }
             return NDArrays.stack(norms).norm().getFloat();
         }

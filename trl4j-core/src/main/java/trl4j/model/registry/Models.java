@@ -15,6 +15,7 @@ import trl4j.model.CausalLm;
 import trl4j.model.LanguageModel;
 import trl4j.model.ModelConfig;
 import trl4j.model.Parameters;
+import trl4j.model.ScoreModel;
 import trl4j.model.SequenceClassifier;
 import trl4j.model.WeightSpec;
 import trl4j.model.WeightTable;
@@ -24,6 +25,7 @@ import trl4j.model.llama.LlamaConfig;
 import trl4j.model.llama.LlamaModel;
 import trl4j.model.t5.T5Config;
 import trl4j.model.t5.T5Model;
+import trl4j.model.t5.T5ScoreModel;
 import trl4j.model.t5.T5Weights;
 
 /**
@@ -55,6 +57,12 @@ public final class Models {
                     (c, p) -> new LlamaModel((LlamaConfig) c, p), (c, m, s) -> LlamaModel.initialize((LlamaConfig) c, m, s)),
             "t5", new Architecture(T5Config::from, c -> T5Weights.table((T5Config) c),
                     (c, p) -> new T5Model((T5Config) c, p), (c, m, s) -> T5Model.initialize((T5Config) c, m, s)));
+
+    /**
+     * The bias of each architecture's final norm, which the score head reads as an additive term
+     * (so a score offset folds into it exactly); RMSNorm architectures have none.
+     */
+    private static final Map<String, String> FINAL_NORM_BIAS = Map.of("gpt2", "transformer.ln_f.bias");
 
     private Models() {}
 
@@ -95,7 +103,12 @@ public final class Models {
             boolean classifier = isClassifier(json, weights);
             int labels = classifier ? numLabels(json) : 0;
             WeightTable table = a.weightTable().apply(config);
-            (classifier ? SequenceClassifier.table(table, config.hiddenSize(), labels) : table).check(weights);
+            if (classifier && config instanceof T5Config t5) {
+                table = T5ScoreModel.weightTable(t5, labels);
+            } else if (classifier) {
+                table = SequenceClassifier.table(table, config.hiddenSize(), labels);
+            }
+            table.check(weights);
             return new Kind(config, classifier, labels);
         }
     }
@@ -157,6 +170,38 @@ public final class Models {
             }
             return new SequenceClassifier(causal, labels, config.padTokenId());
         }
+    }
+
+    /**
+     * A reward model's network ({@link ScoreModel}) from a folder: a saved score model (a
+     * {@code *ForSequenceClassification} or {@code T5ScoreModel} checkpoint, head included) or a
+     * language model (an SFT or pretrained checkpoint) that gets a fresh one-label head: causal
+     * models N(0, 0.02) as transformers initialises a missing head, T5 as {@link T5ScoreModel}.
+     *
+     * @param padTokenIdIfMissing pad id to use when config.json has none (e.g. the tokenizer's pad or
+     *     EOS token, TRL's convention), or null
+     */
+    public static ScoreModel loadScoreModel(Path dir, NDManager manager, long seed, Integer padTokenIdIfMissing) {
+        ModelFolder folder = ModelFolder.open(dir);
+        ConfigJson json = folder.config();
+        Architecture a = architecture(json);
+        ModelConfig config = a.readConfig().apply(json);
+        if (config instanceof T5Config t5) {
+            boolean hasHead;
+            try (TensorSource weights = folder.openWeights()) {
+                hasHead = weights.names().contains(T5ScoreModel.SCORE_WEIGHT);
+            }
+            if (hasHead) {
+                return T5ScoreModel.load(dir, manager);
+            }
+            try (NDManager scratch = manager.newSubManager(); TensorSource weights = folder.openWeights()) {
+                T5Model lm = new T5Model(t5, a.weightTable().apply(config).load(weights, scratch));
+                return T5ScoreModel.fromLanguageModel(lm, 1, manager, seed);
+            }
+        }
+        SequenceClassifier c = loadClassifier(dir, manager, 1, seed);
+        Integer pad = c.padTokenId() != null ? c.padTokenId() : padTokenIdIfMissing;
+        return new SequenceClassifier(c.trunk(), c.numLabels(), pad, FINAL_NORM_BIAS.get(config.modelType()));
     }
 
     private static boolean isClassifier(ConfigJson json, TensorSource weights) {

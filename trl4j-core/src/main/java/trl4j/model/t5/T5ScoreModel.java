@@ -17,6 +17,7 @@ import trl4j.checkpoint.ModelFolder;
 import trl4j.checkpoint.TensorSource;
 import trl4j.model.ModelWriter;
 import trl4j.model.Parameters;
+import trl4j.model.ScoreModel;
 import trl4j.model.WeightSpec;
 import trl4j.model.WeightTable;
 
@@ -38,7 +39,7 @@ import trl4j.model.WeightTable;
  * {@code T5ForSequenceClassification} is a different head (dense + tanh + out_proj on the EOS position) and
  * is not what this is.
  */
-public final class T5ScoreModel implements AutoCloseable {
+public final class T5ScoreModel implements ScoreModel {
 
     /** The {@code architectures} entry of a saved score model. */
     public static final String ARCHITECTURE = "T5ScoreModel";
@@ -105,16 +106,45 @@ public final class T5ScoreModel implements AutoCloseable {
         return T5Weights.gaussian(manager, random, spec.memoryShape(), c.initializerFactor() * Math.pow(c.dModel(), -0.5));
     }
 
+    @Override
     public T5Config config() {
         return config;
     }
 
+    @Override
     public int numLabels() {
         return numLabels;
     }
 
+    @Override
     public Parameters parameters() {
         return params;
+    }
+
+    @Override
+    public boolean isEncoderDecoder() {
+        return true;
+    }
+
+    @Override
+    public Integer padTokenId() {
+        return config.padTokenId();
+    }
+
+    @Override
+    public int decoderStartTokenId() {
+        return config.decoderStartTokenId();
+    }
+
+    /** T5's final norm is an RMSNorm without bias: nothing to fold an offset into. */
+    @Override
+    public boolean foldScoreOffset(double offset) {
+        return false;
+    }
+
+    @Override
+    public String scoreOffsetTensor() {
+        return null;
     }
 
     public WeightTable weightTable() {
@@ -122,6 +152,7 @@ public final class T5ScoreModel implements AutoCloseable {
     }
 
     /** Dropout on (training) or off (evaluation; the default). */
+    @Override
     public void setTraining(boolean training) {
         trunk.setTraining(training);
     }
@@ -136,7 +167,11 @@ public final class T5ScoreModel implements AutoCloseable {
      *     padded; must be right padding (the decoder is causal, so pads after a row's end never reach it)
      * @return (B, num_labels) scores at each row's last real decoder position
      */
+    @Override
     public NDArray scores(NDArray inputIds, NDArray attentionMask, NDArray decoderInputIds, NDArray decoderMask) {
+        if (decoderInputIds == null) {
+            throw new IllegalArgumentException("a T5 score model reads (prompt, summary): decoder inputs are required");
+        }
         NDArray encoded = trunk.encode(inputIds, attentionMask, null); // (B, S, d_model)
         NDArray hidden = trunk.decode(decoderInputIds, encoded, attentionMask, null, null); // (B, T, d_model)
         return head(hidden, lastPositions(decoderInputIds, decoderMask));
@@ -200,6 +235,7 @@ public final class T5ScoreModel implements AutoCloseable {
     }
 
     /** The {@code config.json} object: the T5 config, the architecture and the labels. */
+    @Override
     public ObjectNode toHfJson() {
         ObjectNode o = config.toHfJson();
         o.putArray("architectures").add(ARCHITECTURE);
