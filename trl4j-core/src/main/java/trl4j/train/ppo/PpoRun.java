@@ -69,7 +69,7 @@ final class PpoRun {
         this.runDir = Path.of(config.training().run().outputDir());
     }
 
-    PpoTrainer.Result run(Iteration iteration) {
+    PpoTrainer.Result run(Iteration iteration, long stopAfter) {
         RunSettings settings = config.training().run();
         PpoPlan plan = parts.plan;
         config.save(runDir);
@@ -97,6 +97,9 @@ final class PpoRun {
             }
             for (long step = start + 1; step <= plan.iterations(); step++) {
                 Map<String, Double> m = new LinkedHashMap<>(iteration.run(step));
+                if (step == stopAfter) {
+                    stop.request();
+                }
                 Map<String, Double> eval = plan.evaluatesAt(step) && !evalPrompts.isEmpty() ? evaluate(step) : Map.of();
                 m.putAll(eval);
                 if (plan.logsAt(step) || !eval.isEmpty()) {

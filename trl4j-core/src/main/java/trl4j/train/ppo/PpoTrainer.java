@@ -48,6 +48,7 @@ public final class PpoTrainer implements AutoCloseable {
     private ValueHead criticHead;
     private PrintStream log = System.err;
     private Parts parts;
+    private long stopAfter = Long.MAX_VALUE;
 
     /** What a finished (or stopped) run produced. */
     public record Result(Path runDir, Path finalModel, long steps, Map<String, Double> lastMetrics, Map<String, Double> report,
@@ -105,6 +106,12 @@ public final class PpoTrainer implements AutoCloseable {
         return this;
     }
 
+    /** Behaves as if SIGTERM arrived during iteration {@code step} (tests of stop and resume). */
+    PpoTrainer stopAfter(long step) {
+        this.stopAfter = step;
+        return this;
+    }
+
     private void requireNotStarted() {
         if (parts != null) {
             throw new IllegalStateException("configure the trainer before it starts");
@@ -113,7 +120,7 @@ public final class PpoTrainer implements AutoCloseable {
 
     /** Runs every iteration (resuming when configured), saving checkpoints and the final model. */
     public Result train() {
-        return new PpoRun(parts(), config, tokenizer, evalPrompts, testPrompts, log).run(this::step);
+        return new PpoRun(parts(), config, tokenizer, evalPrompts, testPrompts, log).run(this::step, stopAfter);
     }
 
     /** The collaborators of a run, created on first use. */
