@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
         description = "RLHF on the JVM: supervised fine-tuning, reward modelling and PPO for Hugging Face checkpoints.",
         subcommands = {
             PipelineCommand.class,
+            PpoCommand.class,
             GenerateCommand.class,
             InspectCommand.class,
             BenchCommand.class,

@@ -153,6 +153,9 @@ public record PpoMethod(
         ConfigException.require(cliprange > 0, "cliprange", cliprange, "must be > 0");
         ConfigException.require(cliprangeValue > 0, "cliprange_value", cliprangeValue, "must be > 0");
         ConfigException.require(vfCoef >= 0, "vf_coef", vfCoef, "must be >= 0");
+        if (GenKwargs.DEFAULTS.equals(genExperienceKwargs)) {
+            genExperienceKwargs = null; // an empty mapping (or null, which binds as one) means "use gen_kwargs", as in trlX
+        }
         ConfigException.require(responseLength == null || responseLength >= 1, "response_length", responseLength, "must be >= 1");
         ConfigException.require(temperature == null || temperature > 0, "temperature", temperature, "must be > 0");
         ConfigException.require(stopToken == null || stopToken.equals("eos"), "stop_token", stopToken,

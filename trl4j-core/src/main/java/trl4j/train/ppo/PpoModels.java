@@ -131,6 +131,41 @@ public final class PpoModels implements AutoCloseable {
         return new PpoModels(policy, head, critic, false, reference, hydra ? n - k : -1, n, view);
     }
 
+    /** A critic trunk and its value head. */
+    public record Critic(LanguageModel trunk, ValueHead head) implements AutoCloseable {
+        @Override
+        public void close() {
+            head.close();
+            trunk.close();
+        }
+    }
+
+    /**
+     * A separate critic initialised from a folder: a reward model (sequence-classification checkpoint:
+     * its trunk, and its score head as a linear value head; Stiennon et al., TRL) or a language model
+     * (its trunk and a fresh MLP head).
+     */
+    public static Critic loadCritic(Path dir, NDManager manager, long seed) {
+        if (!Models.check(dir).classifier()) {
+            LanguageModel trunk = Models.load(dir, manager);
+            return new Critic(trunk, ValueHead.mlp(trunk.config().hiddenSize(), manager, seed));
+        }
+        try (var classifier = Models.loadClassifier(dir, manager, 1, seed); GradMode noGrad = GradMode.disabled()) {
+            Parameters all = classifier.parameters();
+            if (classifier.numLabels() != 1) {
+                throw new IllegalArgumentException(dir + ": a critic needs one label, the folder has " + classifier.numLabels());
+            }
+            Parameters trunkParams = new Parameters(manager.newSubManager());
+            for (String name : all.names()) {
+                if (!name.equals(ValueHead.SCORE)) {
+                    trunkParams.put(all.spec(name), all.get(name).duplicate());
+                }
+            }
+            ValueHead head = ValueHead.linear(all.get(ValueHead.SCORE), manager);
+            return new Critic(Models.assemble(classifier.trunk().config(), trunkParams), head);
+        }
+    }
+
     private static WeightSpec renamed(WeightSpec spec, String name) {
         return new WeightSpec(name, spec.fileShape(), spec.transposed());
     }
@@ -231,7 +266,7 @@ public final class PpoModels implements AutoCloseable {
                 if (!target.getShape().equals(source.getShape())) {
                     throw new IllegalArgumentException("saved '" + name + "' has shape " + source.getShape() + ", expected " + target.getShape());
                 }
-                target.set(source.toByteBuffer());
+                target.set(new ai.djl.ndarray.index.NDIndex(":"), source); // in place: the reference may share this array
             }
         }
     }
