@@ -37,6 +37,16 @@ public final class ClassifierReward implements RewardFunction, AutoCloseable {
         this.manager = manager;
     }
 
+    /** A reward function over a classifier already in memory (its weights stay the caller's). */
+    public static ClassifierReward of(SequenceClassifier model, Tokenizer tokenizer, int batchSize) {
+        Integer pad = model.padTokenId() != null ? model.padTokenId() : tokenizer.padId() != null ? tokenizer.padId() : tokenizer.eosId();
+        if (pad == null) {
+            throw new IllegalArgumentException("the reward model has no pad id and the tokenizer no pad or EOS token: cannot batch");
+        }
+        return new ClassifierReward(new SequenceClassifier(model.trunk(), model.numLabels(), pad), tokenizer, pad, batchSize,
+                model.parameters().manager().newSubManager());
+    }
+
     /**
      * Loads a reward model folder with its own tokenizer (or {@code fallbackTokenizer} when it has none).
      */
