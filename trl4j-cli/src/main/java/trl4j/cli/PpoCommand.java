@@ -88,6 +88,11 @@ final class PpoCommand implements Callable<Integer> {
                 PpoModels.Critic critic = m.valueModelPath() == null ? null
                         : PpoModels.loadCritic(Path.of(m.valueModelPath()), manager, cfg.training().run().seed());
                 PpoTrainer trainer = new PpoTrainer(policy, tokenizer, reward, train, cfg)) {
+            var arch = cfg.training().model().modelArchType();
+            if (arch != null && (arch == trl4j.config.ModelSettings.ArchType.SEQ2SEQ) != (policy instanceof trl4j.model.Seq2SeqLm)) {
+                throw new IllegalArgumentException("model_arch_type = " + arch.name().toLowerCase(Locale.ROOT) + " but " + policyDir
+                        + " holds a " + policy.config().modelType() + " model");
+            }
             trainer.evalPrompts(eval).testPrompts(test);
             if (critic != null) {
                 trainer.critic(critic.trunk(), critic.head());

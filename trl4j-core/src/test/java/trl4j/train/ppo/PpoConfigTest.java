@@ -160,6 +160,26 @@ class PpoConfigTest {
     }
 
     @Test
+    void theShippedConfigsLoad() {
+        java.nio.file.Path configs = java.nio.file.Path.of("..", "configs");
+        PpoConfig debian = PpoConfig.load(configs.resolve("ppo-debian.yaml"), List.of());
+        assertEquals("runs/sft-debian/final", debian.method().sftModelPath());
+        assertEquals("runs/rm-debian/final", debian.method().rewardModelPath());
+        PpoPlan plan = debian.plan(40093);
+        assertEquals(64, plan.rollouts());
+        assertEquals(4, plan.miniBatches());
+        assertEquals(80, plan.iterations());
+        PpoConfig t5 = PpoConfig.load(configs.resolve("ppo-t5-small-tldr.yaml"), List.of());
+        assertTrue(t5.trlxLayout());
+        assertEquals(ModelSettings.ArchType.SEQ2SEQ, t5.training().model().modelArchType());
+        assertEquals(2, t5.training().model().numLayersUnfrozen());
+        PpoPlan t5Plan = t5.plan(100000);
+        assertEquals(32, t5Plan.optimizerStepsPerIteration()); // 4 epochs x 128 / 16
+        assertEquals(100, t5Plan.iterations()); // min(epochs 100, 6000 / 32 = 188)
+        assertEquals(8, t5Plan.evalInterval());
+    }
+
+    @Test
     void mistakesNameTheKey() {
         ConfigException e = assertThrows(ConfigException.class, () -> PpoConfig.parse("kl_coeff: 0.1\n", "ppo.yaml", List.of()));
         assertTrue(e.getMessage().contains("kl_coeff") && e.getMessage().contains("did you mean 'kl_coef'"), e.getMessage());
