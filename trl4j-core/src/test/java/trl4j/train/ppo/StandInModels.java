@@ -41,7 +41,8 @@ import trl4j.train.Updater;
  * {@code -Dstandins.out=DIR} ({@code mvn -pl trl4j-core test -Dtest=StandInModels -Dstandins.out=runs/standin}).
  * Writes {@code DIR/tokenizer} (BPE 8192 on the train split), {@code DIR/sft} (GPT-2 4×256 from scratch,
  * loss on completion + EOS) and {@code DIR/rm} (that trunk + a score head, Bradley–Terry on the debian
- * comparisons). Budgets in optimizer steps: {@code -Dstandins.sftSteps}, {@code -Dstandins.rmSteps}.
+ * comparisons). Budgets in optimizer steps: {@code -Dstandins.sftSteps}, {@code -Dstandins.rmSteps};
+ * {@code -Dstandins.sft=DIR} takes an existing causal LM folder (with its tokenizer) instead of training one.
  */
 @EnabledIfSystemProperty(named = "standins.out", matches = ".+")
 class StandInModels {
@@ -55,7 +56,7 @@ class StandInModels {
         int rmSteps = Integer.getInteger("standins.rmSteps", 400);
         Path data = DebianTldr.locate(Path.of("").toAbsolutePath());
         List<PromptCompletion> pairs = DebianTldr.pairs(data, "train");
-        Path tokDir = out.resolve("tokenizer");
+        Path tokDir = System.getProperty("standins.sft") != null ? Path.of(System.getProperty("standins.sft")) : out.resolve("tokenizer");
         if (!Files.isRegularFile(tokDir.resolve("tokenizer.json"))) {
             BpeTrainer bpe = new BpeTrainer(BpeTrainerConfig.defaults());
             pairs.forEach(p -> bpe.add(p.prompt() + p.completion()));
@@ -63,7 +64,7 @@ class StandInModels {
         }
         try (NDManager manager = NDManager.newBaseManager(); Tokenizer tok = Tokenizer.load(tokDir)) {
             Gpt2Config c = Gpt2Config.of(tok.vocabSize(), 512, 256, 4, 4, tok.eosId(), tok.eosId(), tok.padId());
-            Path sftDir = out.resolve("sft");
+            Path sftDir = System.getProperty("standins.sft") != null ? Path.of(System.getProperty("standins.sft")) : out.resolve("sft");
             if (!Files.isRegularFile(sftDir.resolve("model.safetensors"))) {
                 try (CausalLm lm = (CausalLm) Models.initialize(c, manager, 1)) {
                     sft(lm, tok, pairs, sftSteps);
