@@ -9,6 +9,7 @@ import java.util.Set;
 import trl4j.checkpoint.ModelFolder;
 import trl4j.checkpoint.TensorSource;
 import trl4j.model.LanguageModel;
+import trl4j.model.ModelWriter;
 import trl4j.model.Parameters;
 import trl4j.model.ValueHead;
 import trl4j.model.WeightSpec;
@@ -148,7 +149,9 @@ public final class PpoModels implements AutoCloseable {
     public static Critic loadCritic(Path dir, NDManager manager, long seed) {
         if (!Models.check(dir).classifier()) {
             LanguageModel trunk = Models.load(dir, manager);
-            return new Critic(trunk, ValueHead.mlp(trunk.config().hiddenSize(), manager, seed));
+            Path saved = dir.resolve(ValueHead.FILE);
+            return new Critic(trunk, Files.isRegularFile(saved) ? ValueHead.load(saved, manager)
+                    : ValueHead.mlp(trunk.config().hiddenSize(), manager, seed));
         }
         try (var classifier = Models.loadClassifier(dir, manager, 1, seed); GradMode noGrad = GradMode.disabled()) {
             Parameters all = classifier.parameters();
@@ -236,20 +239,47 @@ public final class PpoModels implements AutoCloseable {
      * reference keeps the initial weights).
      *
      * @param policyDir a Hugging Face folder of the policy (a checkpoint's model)
-     * @param headFile the saved value head
-     * @param criticDir the saved critic folder, or null
+     * @param headFile the saved value head of a head on the policy (ignored with a critic)
+     * @param criticDir the saved critic folder ({@link #saveCritic}), or null
      */
     public void restore(Path policyDir, Path headFile, Path criticDir) {
         copyInto(policy, policyDir);
-        try (NDManager tmp = policy.parameters().manager().newSubManager(); ValueHead saved = ValueHead.load(headFile, tmp)) {
-            copy(saved.parameters(), valueHead.parameters());
-        }
-        if (critic != null) {
-            if (criticDir == null || !Files.isDirectory(criticDir)) {
-                throw new IllegalArgumentException(policyDir + ": the checkpoint has no critic folder");
+        if (critic == null) {
+            try (NDManager tmp = policy.parameters().manager().newSubManager(); ValueHead saved = ValueHead.load(headFile, tmp)) {
+                copy(saved.parameters(), valueHead.parameters());
             }
-            copyInto(critic, criticDir);
+            return;
         }
+        if (criticDir == null || !Files.isDirectory(criticDir)) {
+            throw new IllegalArgumentException(policyDir + ": the checkpoint has no critic folder");
+        }
+        try (NDManager tmp = critic.parameters().manager().newSubManager(); Critic saved = loadCritic(criticDir, tmp, 0)) {
+            copy(saved.trunk().parameters(), critic.parameters());
+            copy(saved.head().parameters(), valueHead.parameters());
+        }
+    }
+
+    /**
+     * Saves a separate critic into {@code dir}: with a linear head as the Hugging Face sequence classifier
+     * it is ({@code *ForSequenceClassification}, TRL's value model); with an MLP head as the trunk's model
+     * folder plus {@link ValueHead#FILE}. {@link #loadCritic} reads both.
+     */
+    public void saveCritic(Path dir, Path tokenizerDir, Integer padTokenId) {
+        if (valueHead.kind() == ValueHead.Kind.LINEAR && critic instanceof trl4j.model.CausalLm) {
+            Parameters view = new Parameters(critic.parameters().manager().newSubManager());
+            try {
+                critic.parameters().asMap().forEach((n, a) -> view.putShared(critic.parameters().spec(n), a));
+                NDArray score = valueHead.parameters().get(ValueHead.SCORE);
+                view.putShared(WeightSpec.of(ValueHead.SCORE, score.getShape().getShape()), score);
+                trl4j.model.CausalLm trunk = (trl4j.model.CausalLm) Models.assemble(critic.config(), view);
+                ModelWriter.save(new trl4j.model.SequenceClassifier(trunk, 1, padTokenId), dir, tokenizerDir);
+            } finally {
+                view.close();
+            }
+            return;
+        }
+        ModelWriter.save(critic, dir, tokenizerDir);
+        valueHead.save(dir.resolve(ValueHead.FILE));
     }
 
     private static void copyInto(LanguageModel model, Path dir) {

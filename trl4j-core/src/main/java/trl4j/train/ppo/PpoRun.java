@@ -169,10 +169,7 @@ final class PpoRun {
             if (parts.models.critic() == null) {
                 parts.models.valueHead().save(target.resolve(ValueHead.FILE));
             } else {
-                Path critic = target.resolve(CRITIC_DIR);
-                Files.createDirectories(critic);
-                ModelWriter.writeInto(parts.models.critic(), critic, null, tokenizer.dir(), ModelFolder.DEFAULT_MAX_SHARD_BYTES);
-                parts.models.valueHead().save(critic.resolve(ValueHead.FILE));
+                parts.models.saveCritic(target.resolve(CRITIC_DIR), tokenizer.dir(), parts.sampler.padId());
             }
             if (publish) {
                 AtomicFiles.publishDirectory(target, dir);

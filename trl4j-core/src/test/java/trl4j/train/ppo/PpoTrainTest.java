@@ -117,6 +117,47 @@ class PpoTrainTest {
     }
 
     @Test
+    void aSeparateCriticStartsFromARewardModelResumesAndIsSaved(@TempDir Path tmp) throws Exception {
+        Path rmDir = tmp.resolve("rm");
+        try (NDManager m = manager.newSubManager(); LanguageModel lm = TinyPpo.gpt2(m, VOCAB, 0.3, 9)) {
+            Path lmDir = tmp.resolve("lm");
+            trl4j.model.ModelWriter.save(lm, lmDir, tokenizer.dir());
+            try (trl4j.model.SequenceClassifier rm = Models.loadClassifier(lmDir, m, 1, 4)) {
+                trl4j.model.ModelWriter.save(rm, rmDir, tokenizer.dir());
+            }
+        }
+        Path run = tmp.resolve("run");
+        try (NDManager m = manager.newSubManager(); LanguageModel policy = TinyPpo.gpt2(m, VOCAB, 0.3, 5);
+                PpoModels.Critic critic = PpoModels.loadCritic(rmDir, m, 1);
+                PpoTrainer t = new PpoTrainer(policy, tokenizer, TinyPpo.GOOD_WORDS, prompts, config(run, "--max_steps=2"))) {
+            assertTrue(t.critic(critic.trunk(), critic.head()).log(new PrintStream(new ByteArrayOutputStream())).stopAfter(1).train().stopped());
+        }
+        try (NDManager m = manager.newSubManager(); LanguageModel policy = TinyPpo.gpt2(m, VOCAB, 0.3, 5);
+                PpoModels.Critic critic = PpoModels.loadCritic(rmDir, m, 1)) {
+            assertEquals(ValueHead.Kind.LINEAR, critic.head().kind());
+            float[] scoreHead = critic.head().parameters().get(ValueHead.SCORE).toFloatArray();
+            float[] criticLayer = critic.trunk().parameters().get("transformer.h.0.mlp.c_fc.weight").toFloatArray();
+            try (PpoTrainer t = new PpoTrainer(policy, tokenizer, TinyPpo.GOOD_WORDS, prompts,
+                    config(run, "--max_steps=2", "--resume_from_checkpoint=latest"))) {
+                PpoTrainer.Result r = t.critic(critic.trunk(), critic.head()).log(new PrintStream(new ByteArrayOutputStream())).train();
+                assertTrue(Double.isFinite(r.lastMetrics().get("loss/value_avg")));
+            }
+            assertFalse(java.util.Arrays.equals(scoreHead, critic.head().parameters().get(ValueHead.SCORE).toFloatArray()), "head trained");
+            assertFalse(java.util.Arrays.equals(criticLayer, critic.trunk().parameters().get("transformer.h.0.mlp.c_fc.weight").toFloatArray()),
+                    "critic trunk trained (and restored from the checkpoint)");
+            Path saved = run.resolve("final").resolve("critic");
+            // Saved as what TRL's value model is: a sequence classifier whose score head is the value head.
+            try (trl4j.model.SequenceClassifier reloaded = Models.loadClassifier(saved, m, 1, 0)) {
+                assertArrayEquals(critic.trunk().parameters().get("transformer.h.0.mlp.c_fc.weight").toFloatArray(),
+                        reloaded.parameters().get("transformer.h.0.mlp.c_fc.weight").toFloatArray());
+                assertArrayEquals(critic.head().parameters().get(ValueHead.SCORE).toFloatArray(),
+                        reloaded.parameters().get(ValueHead.SCORE).toFloatArray());
+            }
+            assertFalse(Files.exists(run.resolve("final").resolve(ValueHead.FILE)), "no head on the policy");
+        }
+    }
+
+    @Test
     void iterationsLeaveNoArraysBehind(@TempDir Path tmp) {
         try (NDManager m = manager.newSubManager(); LanguageModel policy = TinyPpo.gpt2(m, VOCAB, 0.3, 5);
                 PpoTrainer t = new PpoTrainer(policy, tokenizer, TinyPpo.GOOD_WORDS, prompts, config(tmp))) {
