@@ -30,11 +30,17 @@ final class Forward {
      *
      * @param logprobs (B, R) log π(response token)
      * @param values (B, R) values of the head on the policy trunk, or null with a separate critic
-     * @param logits (B, R, V) temperature-scaled logits of the response positions
+     * @param logSoftmax (B, R, V) log-softmax of the temperature-scaled logits of the response positions
      * @param hydraInput (B, T, H) input of the reference branch's first block (hydra), or null
      * @param encoded (B, S, H) encoder output (encoder–decoders), or null
      */
-    record Policy(NDArray logprobs, NDArray values, NDArray logits, NDArray hydraInput, NDArray encoded) {}
+    record Policy(NDArray logprobs, NDArray values, NDArray logSoftmax, NDArray hydraInput, NDArray encoded) {
+
+        /** Per-position entropy of the policy (B, R), from the log-softmax already computed. */
+        NDArray entropy() {
+            return logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}).neg();
+        }
+    }
 
     private final PpoModels models;
     private final float temperature;
@@ -72,9 +78,10 @@ final class Forward {
             hidden = responsePositions(((CausalLm) models.policy()).hidden(in.tokens, in.attention, in.positions, null, collect),
                     queries, responses);
         }
-        NDArray logits = scaled(models.policy().lmHead(hidden));
+        NDArray logSoftmax = scaled(models.policy().lmHead(hidden)).logSoftmax(-1); // (B, R, V)
+        NDArray logprobs = logSoftmax.gather(responses.expandDims(-1), -1).squeeze(-1); // (B, R)
         NDArray values = models.critic() == null ? models.valueHead().values(hidden) : null;
-        return new Policy(LogProbs.gather(logits, responses), values, logits, collect == null ? null : collect.get(branch), encoded);
+        return new Policy(logprobs, values, logSoftmax, collect == null ? null : collect.get(branch), encoded);
     }
 
     /** log π_ref(response token) (B, R): the hydra branch continues {@code policy}'s pass, a full copy runs alone. */

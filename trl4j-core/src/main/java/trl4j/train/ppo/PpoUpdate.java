@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import trl4j.tensor.GradMode;
-import trl4j.tensor.LogProbs;
 import trl4j.tensor.Masked;
 import trl4j.tensor.Scalars;
 import trl4j.train.Seeds;
@@ -99,7 +98,7 @@ final class PpoUpdate {
                 step[3] += pg.clipfrac();
                 step[4] += pg.approxKl();
                 step[5] += vf.clipfrac();
-                step[6] += Masked.sum(LogProbs.entropy(p.logits()), mask).getFloat() / tokens;
+                step[6] += Masked.sum(p.entropy(), mask).getFloat() / tokens;
                 step[7] += pg.ratio();
             }
         }
