@@ -11,13 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import trl4j.cli.bench.GenerateBench;
+import trl4j.cli.bench.PpoBench;
 import trl4j.cli.bench.PythonBaseline;
 import trl4j.cli.bench.TrainBench;
 
 /** {@code trl4j bench ...}: our speed beside plain PyTorch, in one run on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks against plain PyTorch (Debian python3-torch) on the same machine in the same run.",
-        subcommands = {BenchCommand.Generate.class, BenchCommand.Train.class})
+        subcommands = {BenchCommand.Generate.class, BenchCommand.Train.class, BenchCommand.Ppo.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -182,6 +183,93 @@ final class BenchCommand implements Runnable {
                             ours.flopsPerStep() / o.get("pytorch_step_s").asDouble() / 1e9, 100 * o.get("pytorch_mfu").asDouble(),
                             o.get("pytorch_matmul_peak_gflops").asDouble(), base.get("engine").asText());
                     out.printf("  ratio    %.2fx%n", o.get("ratio").asDouble());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "ppo", mixinStandardHelpOptions = true,
+            description = {"One PPO iteration on the GPT-2 bench shape (6x512, 8 heads, vocab 16384): 16 prompts of 128 tokens,",
+                "64 sampled tokens, scoring by policy + value head, reference and reward model, 4 epochs of minibatches of 8;",
+                "per phase (generate / score / train), beside the same loop in plain PyTorch (bench/pytorch_ppo.py)."})
+    static final class Ppo implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--batch-size", defaultValue = "16", description = "Rollouts per iteration (default ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--prompt-length", defaultValue = "128")
+        int promptLength;
+
+        @Option(names = "--new-tokens", defaultValue = "64")
+        int newTokens;
+
+        @Option(names = "--epochs", defaultValue = "4")
+        int epochs;
+
+        @Option(names = "--mini-batch", defaultValue = "8")
+        int miniBatch;
+
+        @Option(names = "--repeats", defaultValue = "1", description = "Timed iterations per side after a warm-up; the best is reported.")
+        int repeats;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Option(names = "--no-baseline", description = "Skip the PyTorch side.")
+        boolean noBaseline;
+
+        static final List<String> PHASES = List.of("generate", "score", "train", "iteration");
+
+        @Override
+        public Integer call() throws Exception {
+            ai.djl.engine.Engine.getInstance();
+            int threads = JniUtils.getNumThreads();
+            java.util.Map<String, Double> t = PpoBench.run(batchSize, promptLength, newTokens, epochs, miniBatch, repeats).seconds();
+            // "score" = policy, reference and value passes + the reward model, as the baseline times it.
+            java.util.Map<String, Double> ours = java.util.Map.of("generate", t.get("time/generate"),
+                    "score", t.get("time/score") + t.get("time/reward"), "train", t.get("time/train"), "iteration", t.get("time/iteration"));
+            JsonNode base = noBaseline ? null : PythonBaseline.run("pytorch_ppo.py", threads, List.of(
+                    "--batch-size", String.valueOf(batchSize), "--prompt-len", String.valueOf(promptLength),
+                    "--new-tokens", String.valueOf(newTokens), "--epochs", String.valueOf(epochs), "--mini-batch", String.valueOf(miniBatch),
+                    "--repeats", String.valueOf(repeats)));
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode o = mapper.createObjectNode();
+            o.put("benchmark", "ppo");
+            o.put("model", "gpt2-bench (n_layer 6, n_embd 512, n_head 8, vocab 16384)");
+            o.put("batch_size", batchSize);
+            o.put("prompt_len", promptLength);
+            o.put("new_tokens", newTokens);
+            o.put("ppo_epochs", epochs);
+            o.put("mini_batch", miniBatch);
+            o.put("threads", threads);
+            for (String p : PHASES) {
+                o.put("trl4j_" + p + "_s", ours.get(p));
+            }
+            if (base != null) {
+                for (String p : PHASES) {
+                    o.put("pytorch_" + p + "_s", base.get(p + "_s").asDouble());
+                }
+                o.put("pytorch_engine", base.get("engine").asText());
+                o.put("ratio", base.get("iteration_s").asDouble() / ours.get("iteration"));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(mapper.writeValueAsString(o));
+            } else {
+                out.printf("ppo  batch %d, prompt %d, %d new tokens, %d epochs x minibatch %d, %d threads (seconds per iteration)%n",
+                        batchSize, promptLength, newTokens, epochs, miniBatch, threads);
+                out.printf("           %9s %9s %9s %9s%n", "generate", "score", "train", "total");
+                out.printf("  trl4j    %9.2f %9.2f %9.2f %9.2f%n", ours.get("generate"), ours.get("score"), ours.get("train"), ours.get("iteration"));
+                if (base != null) {
+                    out.printf("  pytorch  %9.2f %9.2f %9.2f %9.2f   (%s)%n", base.get("generate_s").asDouble(), base.get("score_s").asDouble(),
+                            base.get("train_s").asDouble(), base.get("iteration_s").asDouble(), base.get("engine").asText());
+                    out.printf("  speed-up %8.2fx %8.2fx %8.2fx %8.2fx  (pytorch time / trl4j time)%n",
+                            base.get("generate_s").asDouble() / ours.get("generate"), base.get("score_s").asDouble() / ours.get("score"),
+                            base.get("train_s").asDouble() / ours.get("train"), o.get("ratio").asDouble());
                 }
             }
             out.flush();

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
             SftCommand.class,
             RewardCommand.class,
             PlotCommand.class,
+            PpoCommand.class,
             GenerateCommand.class,
             InspectCommand.class,
             BenchCommand.class,

@@ -26,6 +26,22 @@ public interface CausalLm extends LanguageModel {
         return lmHead(hidden(inputIds, attentionMask, positionIds, cache, null));
     }
 
+    /**
+     * Runs blocks {@code layer}..N−1 and the final norm over the input of block {@code layer}, reading
+     * this model's own weights: with {@code collect} from a {@link #hidden} pass of another model that
+     * shares the lower blocks, {@code hiddenFrom(layer, collect.get(layer), ...)} continues it through
+     * this model's top blocks (trlX's hydra heads: a frozen reference that shares the trunk's bottom).
+     * No cache.
+     *
+     * @param x (B, T, H) input of block {@code layer} (the embedding output for layer 0)
+     * @param attentionMask (B, T) 0/1 or null, as given to the pass that produced {@code x}
+     * @param positionIds (B, T) as given to that pass, or null for 0..T−1
+     * @return (B, T, H) hidden states after the final norm
+     */
+    default NDArray hiddenFrom(int layer, NDArray x, NDArray attentionMask, NDArray positionIds) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot run from a middle layer");
+    }
+
     /** An empty cache sized for {@code capacity} positions. */
     KvCache newCache(int capacity);
 }

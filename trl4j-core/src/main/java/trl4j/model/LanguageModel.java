@@ -26,6 +26,19 @@ public interface LanguageModel extends AutoCloseable {
     default void setTraining(boolean training) {
     }
 
+    /**
+     * Where a parameter sits in the stack that generates text, counted from the bottom: its block index
+     * (decoder block for encoder–decoders) for block parameters, −1 for what lies below every block
+     * (embeddings, a tied head, the whole T5 encoder), {@link ModelConfig#numLayers()} for what lies above
+     * (the final norm, an untied head). trlX's {@code num_layers_unfrozen = k} trains the parameters of
+     * depth ≥ numLayers − k, and its hydra reference duplicates exactly those (everything below is shared).
+     *
+     * @throws UnsupportedOperationException for a model that cannot say
+     */
+    default int depthOf(String parameterName) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not report parameter depths");
+    }
+
     /** Releases the weights. */
     @Override
     default void close() {

@@ -47,6 +47,20 @@ public final class Parameters implements AutoCloseable {
         specs.put(spec.name(), spec);
     }
 
+    /**
+     * Adds an array owned by another {@link Parameters} (shared weights): it is neither attached to this
+     * object's manager nor renamed, so closing this object leaves it alone. Used for views over several
+     * models' weights (an optimizer over a policy and its value head) and for a reference that shares the
+     * policy's frozen lower layers.
+     */
+    public void putShared(WeightSpec spec, NDArray array) {
+        if (arrays.containsKey(spec.name())) {
+            throw new IllegalStateException("parameter '" + spec.name() + "' added twice");
+        }
+        arrays.put(spec.name(), array);
+        specs.put(spec.name(), spec);
+    }
+
     /** The array of a parameter; fails naming it when absent (a bug in a weight table). */
     public NDArray get(String name) {
         NDArray a = arrays.get(name);

@@ -32,6 +32,21 @@ public interface Seq2SeqLm extends LanguageModel {
      */
     NDArray decode(NDArray decoderInputIds, NDArray encoderHidden, NDArray encoderMask, KvCache cache, List<NDArray> collect);
 
+    /**
+     * Runs decoder blocks {@code layer}..N−1 and the decoder's final norm over the input of decoder block
+     * {@code layer}, reading this model's own weights (the seq2seq form of
+     * {@link CausalLm#hiddenFrom}: a hydra reference shares the encoder and the lower decoder blocks).
+     * No cache.
+     *
+     * @param x (B, T, H) input of decoder block {@code layer} ({@code collect.get(layer)} of a {@link #decode} pass)
+     * @param encoderHidden (B, S, H) encoder output
+     * @param encoderMask (B, S) 0/1 or null
+     * @return (B, T, H) decoder hidden states after the final norm
+     */
+    default NDArray decodeFrom(int layer, NDArray x, NDArray encoderHidden, NDArray encoderMask) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot run from a middle layer");
+    }
+
     /** An empty decoder cache sized for {@code capacity} positions. */
     KvCache newCache(int capacity);
 }

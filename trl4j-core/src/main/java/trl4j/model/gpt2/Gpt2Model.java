@@ -160,7 +160,29 @@ public final class Gpt2Model implements CausalLm {
         // One additive mask for all layers: causal + padding. A single new token with no padding needs none.
         NDArray bias = attentionMask == null && steps == 1 ? null
                 : AttentionMasks.causal(m, attentionMask != null ? attentionMask : m.ones(new Shape(batch, past + steps), DataType.INT64), past, steps);
-        for (int i = 0; i < config.nLayer(); i++) {
+        x = blocksFrom(0, x, bias, cache, collect);
+        if (cache != null) {
+            cache.advance(steps);
+        }
+        return x;
+    }
+
+    @Override
+    public NDArray hiddenFrom(int layer, NDArray x, NDArray attentionMask, NDArray positionIds) {
+        if (layer < 0 || layer >= config.nLayer()) {
+            throw new IllegalArgumentException("layer " + layer + " is outside 0.." + (config.nLayer() - 1));
+        }
+        NDManager m = x.getManager();
+        long batch = x.getShape().get(0);
+        int steps = (int) x.getShape().get(1);
+        // Positions entered with the embeddings, below every block: only the mask is needed here.
+        NDArray bias = AttentionMasks.causal(m, attentionMask != null ? attentionMask : m.ones(new Shape(batch, steps), DataType.INT64), 0, steps);
+        return blocksFrom(layer, x, bias, null, null);
+    }
+
+    /** Blocks {@code from}..n_layer−1, then ln_f; collects each block output but the last, then the normed one. */
+    private NDArray blocksFrom(int from, NDArray x, NDArray bias, KvCache cache, List<NDArray> collect) {
+        for (int i = from; i < config.nLayer(); i++) {
             x = block(i, x, bias, cache);
             if (collect != null && i < config.nLayer() - 1) {
                 collect.add(x);
@@ -170,10 +192,23 @@ public final class Gpt2Model implements CausalLm {
         if (collect != null) {
             collect.add(x);
         }
-        if (cache != null) {
-            cache.advance(steps);
-        }
         return x;
+    }
+
+    /** Blocks by index, embeddings (and the tied head) below them, ln_f above. */
+    @Override
+    public int depthOf(String parameterName) {
+        if (parameterName.startsWith("transformer.h.")) {
+            int dot = parameterName.indexOf('.', "transformer.h.".length());
+            return Integer.parseInt(parameterName.substring("transformer.h.".length(), dot));
+        }
+        if (parameterName.startsWith("transformer.ln_f.")) {
+            return config.nLayer();
+        }
+        if (!params.contains(parameterName)) {
+            throw new IllegalArgumentException("no parameter '" + parameterName + "'");
+        }
+        return -1; // wte (also the head), wpe
     }
 
     /** One pre-norm block: x + attn(ln_1(x)), then + mlp(ln_2(x)). */

@@ -176,7 +176,33 @@ public final class LlamaModel implements CausalLm {
         NDArray sinSigned = signedSin(rope[1]).expandDims(2);
         NDArray bias = attentionMask == null && steps == 1 ? null
                 : AttentionMasks.causal(m, attentionMask != null ? attentionMask : m.ones(new Shape(batch, past + steps), DataType.INT64), past, steps);
-        for (int i = 0; i < config.numHiddenLayers(); i++) {
+        x = blocksFrom(0, x, cos, sinSigned, bias, cache, collect);
+        if (cache != null) {
+            cache.advance(steps);
+        }
+        return x;
+    }
+
+    @Override
+    public NDArray hiddenFrom(int layer, NDArray x, NDArray attentionMask, NDArray positionIds) {
+        if (layer < 0 || layer >= config.numHiddenLayers()) {
+            throw new IllegalArgumentException("layer " + layer + " is outside 0.." + (config.numHiddenLayers() - 1));
+        }
+        NDManager m = x.getManager();
+        long batch = x.getShape().get(0);
+        int steps = (int) x.getShape().get(1);
+        if (positionIds == null) {
+            positionIds = m.arange(0, steps, 1, DataType.INT64).reshape(1, steps);
+        }
+        // Every block rotates its own q/k, so the rotary tables are rebuilt from the same position ids.
+        NDArray[] rope = rotaryTables(positionIds);
+        NDArray bias = AttentionMasks.causal(m, attentionMask != null ? attentionMask : m.ones(new Shape(batch, steps), DataType.INT64), 0, steps);
+        return blocksFrom(layer, x, rope[0].expandDims(2), signedSin(rope[1]).expandDims(2), bias, null, null);
+    }
+
+    /** Blocks {@code from}..N−1, then the final norm; collects each block output but the last, then the normed one. */
+    private NDArray blocksFrom(int from, NDArray x, NDArray cos, NDArray sinSigned, NDArray bias, KvCache cache, List<NDArray> collect) {
+        for (int i = from; i < config.numHiddenLayers(); i++) {
             x = block(i, x, cos, sinSigned, bias, cache);
             if (collect != null && i < config.numHiddenLayers() - 1) {
                 collect.add(x);
@@ -186,10 +212,23 @@ public final class LlamaModel implements CausalLm {
         if (collect != null) {
             collect.add(x);
         }
-        if (cache != null) {
-            cache.advance(steps);
-        }
         return x;
+    }
+
+    /** Layers by index, the embedding (and a tied head) below them, the final norm and an untied lm_head above. */
+    @Override
+    public int depthOf(String parameterName) {
+        if (parameterName.startsWith("model.layers.")) {
+            int dot = parameterName.indexOf('.', "model.layers.".length());
+            return Integer.parseInt(parameterName.substring("model.layers.".length(), dot));
+        }
+        if (parameterName.equals("model.norm.weight") || parameterName.equals("lm_head.weight")) {
+            return config.numHiddenLayers();
+        }
+        if (!params.contains(parameterName)) {
+            throw new IllegalArgumentException("no parameter '" + parameterName + "'");
+        }
+        return -1; // embed_tokens
     }
 
     /** One pre-norm block: x + attn(input_layernorm(x)), then + mlp(post_attention_layernorm(x)). */

@@ -125,6 +125,30 @@ public final class Models {
         return a.initialize().initialize(config, manager, seed);
     }
 
+    /**
+     * A language model of {@code config} computing with the given weights (checked against the
+     * architecture's table: every tensor present, shapes right). The arrays are used as they are, not
+     * copied: {@link Parameters#putShared} entries let two models share weights (a hydra reference over
+     * a policy's frozen lower layers).
+     */
+    public static LanguageModel assemble(ModelConfig config, Parameters params) {
+        Architecture a = ARCHITECTURES.get(config.modelType());
+        if (a == null) {
+            throw new IllegalArgumentException("unknown model_type '" + config.modelType() + "'");
+        }
+        for (WeightSpec spec : a.weightTable().apply(config).specs()) {
+            if (!params.contains(spec.name())) {
+                throw new IllegalArgumentException("no parameter '" + spec.name() + "' for a " + config.modelType() + " model");
+            }
+            long[] shape = params.get(spec.name()).getShape().getShape();
+            if (!java.util.Arrays.equals(shape, spec.memoryShape())) {
+                throw new IllegalArgumentException("parameter '" + spec.name() + "' has shape " + java.util.Arrays.toString(shape)
+                        + ", the config needs " + java.util.Arrays.toString(spec.memoryShape()));
+            }
+        }
+        return a.assemble().apply(config, params);
+    }
+
     /** Loads a Hugging Face language-model folder; every problem is a one-line {@link CheckpointException}. */
     public static LanguageModel load(Path dir, NDManager manager) {
         ModelFolder folder = ModelFolder.open(dir);

@@ -141,7 +141,33 @@ public final class T5Model implements Seq2SeqLm {
             selfBias = selfBias.add(AttentionMasks.causal(m, allKeys, past, steps)); // (1, H, T, K)
         }
         NDArray crossBias = encoderMask == null ? null : AttentionMasks.padding(m, encoderMask); // (B, 1, 1, S)
-        for (int i = 0; i < config.numDecoderLayers(); i++) {
+        x = decoderBlocksFrom(0, x, encoderHidden, selfBias, crossBias, cache, collect);
+        if (cache != null) {
+            cache.advance(steps);
+        }
+        return x;
+    }
+
+    @Override
+    public NDArray decodeFrom(int layer, NDArray x, NDArray encoderHidden, NDArray encoderMask) {
+        if (layer < 0 || layer >= config.numDecoderLayers()) {
+            throw new IllegalArgumentException("decoder layer " + layer + " is outside 0.." + (config.numDecoderLayers() - 1));
+        }
+        NDManager m = x.getManager();
+        int steps = (int) x.getShape().get(1);
+        // The relative position bias is block 0's (this model's copy of it), added in every block.
+        NDArray selfBias = T5PositionBias.compute(m, relativeBias("decoder"), config, false, 0, steps, steps); // (1, H, T, T)
+        if (steps > 1) {
+            selfBias = selfBias.add(AttentionMasks.causal(m, m.ones(new Shape(1, steps), DataType.INT64), 0, steps));
+        }
+        NDArray crossBias = encoderMask == null ? null : AttentionMasks.padding(m, encoderMask); // (B, 1, 1, S)
+        return decoderBlocksFrom(layer, x, encoderHidden, selfBias, crossBias, null, null);
+    }
+
+    /** Decoder blocks {@code from}..N−1, then the final norm; collects each block output but the last, then the normed one. */
+    private NDArray decoderBlocksFrom(int from, NDArray x, NDArray encoderHidden, NDArray selfBias, NDArray crossBias,
+            KvCache cache, List<NDArray> collect) {
+        for (int i = from; i < config.numDecoderLayers(); i++) {
             String p = "decoder.block." + i + ".layer.";
             NDArray h = rmsNorm(x, p + "0.layer_norm");
             x = x.add(dropout(selfAttention(p + "0.SelfAttention", h, selfBias, cache, i)));
@@ -157,10 +183,27 @@ public final class T5Model implements Seq2SeqLm {
         if (collect != null) {
             collect.add(x);
         }
-        if (cache != null) {
-            cache.advance(steps);
-        }
         return x;
+    }
+
+    /**
+     * Decoder blocks by index; the shared embedding (also the tied head) and the whole encoder below them;
+     * the decoder's final norm and an untied lm_head above. Block 0's relative attention bias, used by every
+     * decoder block, has depth 0.
+     */
+    @Override
+    public int depthOf(String parameterName) {
+        if (parameterName.startsWith("decoder.block.")) {
+            int dot = parameterName.indexOf('.', "decoder.block.".length());
+            return Integer.parseInt(parameterName.substring("decoder.block.".length(), dot));
+        }
+        if (parameterName.equals("decoder.final_layer_norm.weight") || parameterName.equals("lm_head.weight")) {
+            return config.numDecoderLayers();
+        }
+        if (!params.contains(parameterName)) {
+            throw new IllegalArgumentException("no parameter '" + parameterName + "'");
+        }
+        return -1; // shared embedding, encoder
     }
 
     // ---------------------------------------------------------------- head
