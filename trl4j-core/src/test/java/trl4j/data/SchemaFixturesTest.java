@@ -65,7 +65,13 @@ class SchemaFixturesTest {
         ReadSummary summary;
         if (expected.get(0).has("chosen")) {
             Datasets.Loaded<Comparison> loaded = Datasets.loadComparisons(file, f.options());
-            loaded.rows().forEach(c -> got.add(FixtureFiles.JSON.valueToTree(c)));
+            loaded.rows().forEach(c -> {
+                ObjectNode row = FixtureFiles.JSON.valueToTree(c);
+                if (c.margin() == null) {
+                    row.remove("margin"); // the fixtures carry no margin column
+                }
+                got.add(row);
+            });
             summary = loaded.summary();
         } else {
             Datasets.Loaded<PromptCompletion> loaded = Datasets.loadPairs(file, f.options());

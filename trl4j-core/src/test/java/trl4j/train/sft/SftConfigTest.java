@@ -167,10 +167,10 @@ class SftConfigTest {
                 error("method:\n  name: sftconfig\n  gen_kwarg: {}\n"));
         assertEquals("sft.yaml: max_completion_length = \"many\": expected an integer", error("max_completion_length: many\n"));
         assertEquals("sft.yaml: rouge_eval_samples = -1: must be >= 0 (0 = no ROUGE)", error("rouge_eval_samples: -1\n"));
-        assertEquals("sft.yaml: gen_kwargs.top_p (gen_kwargs.top_p) = 1.5: must be in (0, 1]", error("gen_kwargs: {top_p: 1.5}\n"));
+        assertEquals("sft.yaml: gen_kwargs.top_p = 1.5: must be in (0, 1]", error("gen_kwargs: {top_p: 1.5}\n"));
         assertEquals("sft.yaml: method.name = \"ppoconfig\": the sft stage reads method sftconfig",
                 error("method:\n  name: ppoconfig\n"));
-        assertEquals("sft.yaml: dataset_name = imdb: the bundled dataset is 'debian-tldr'; give other data as train_file/validation_file/test_file",
+        assertEquals("sft.yaml: dataset_name = \"imdb\": the bundled dataset is 'debian-tldr'; give other data as train_file/validation_file/test_file",
                 error("dataset_name: imdb\n"));
     }
 
