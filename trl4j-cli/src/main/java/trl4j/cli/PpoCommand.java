@@ -18,12 +18,12 @@ import trl4j.data.PromptReferences;
 import trl4j.model.LanguageModel;
 import trl4j.model.registry.Models;
 import trl4j.tokenizer.Tokenizer;
-import trl4j.train.ppo.ClassifierReward;
 import trl4j.train.ppo.PpoConfig;
 import trl4j.train.ppo.PpoMethod;
 import trl4j.train.ppo.PpoModels;
 import trl4j.train.ppo.PpoTrainer;
 import trl4j.train.ppo.PromptSources;
+import trl4j.train.reward.RewardModel;
 
 /** {@code trl4j ppo}: PPO against a reward model with a KL penalty, from a YAML config (trlX or TRL layout). */
 @Command(name = "ppo", mixinStandardHelpOptions = true, sortOptions = false,
@@ -83,8 +83,8 @@ final class PpoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager(); Tokenizer tokenizer = Tokenizer.load(tokenizerDir);
                 LanguageModel policy = Models.load(policyDir, manager);
-                ClassifierReward reward = ClassifierReward.load(Path.of(m.rewardModelPath()), tokenizer, manager,
-                        cfg.training().loop().perDeviceEvalBatchSize());
+                RewardModel reward = RewardModel.load(Path.of(m.rewardModelPath()), manager)
+                        .batchSize(cfg.training().loop().perDeviceEvalBatchSize());
                 PpoModels.Critic critic = m.valueModelPath() == null ? null
                         : PpoModels.loadCritic(Path.of(m.valueModelPath()), manager, cfg.training().run().seed());
                 PpoTrainer trainer = new PpoTrainer(policy, tokenizer, reward, train, cfg)) {

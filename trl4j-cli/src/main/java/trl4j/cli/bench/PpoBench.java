@@ -19,9 +19,9 @@ import trl4j.model.WeightSpec;
 import trl4j.model.gpt2.Gpt2Config;
 import trl4j.model.registry.Models;
 import trl4j.tokenizer.Tokenizer;
-import trl4j.train.ppo.ClassifierReward;
 import trl4j.train.ppo.PpoConfig;
 import trl4j.train.ppo.PpoTrainer;
+import trl4j.train.reward.RewardModel;
 
 /**
  * One PPO iteration of the production trainer ({@link PpoTrainer#step}) on DESIGN.md's GPT-2 bench shape
@@ -66,8 +66,9 @@ public final class PpoBench {
                     "--gen_kwargs.min_new_tokens=" + newTokens, "--gen_kwargs.top_k=0", "--local_rollout_forward_batch_size=" + batchSize,
                     "--max_prompt_length=" + promptLength, "--max_grad_norm=1.0", "--learning_rate=1e-5", "--max_steps=" + (1 + repeats));
             Map<String, Double> best = new LinkedHashMap<>();
-            try (ClassifierReward reward = ClassifierReward.of(rm, tokenizer, batchSize);
-                    PpoTrainer trainer = new PpoTrainer(policy, tokenizer, reward, prompts, config).log(new PrintStream(PrintStream.nullOutputStream()))) {
+            // The reward model wraps the classifier and tokenizer closed below; it owns nothing of its own.
+            RewardModel reward = new RewardModel(rm, tokenizer, RewardModel.Options.DEFAULTS.withBatchSize(batchSize));
+            try (PpoTrainer trainer = new PpoTrainer(policy, tokenizer, reward, prompts, config).log(new PrintStream(PrintStream.nullOutputStream()))) {
                 for (int step = 1; step <= 1 + repeats; step++) {
                     Map<String, Double> m = trainer.step(step); // the first is a warm-up
                     if (step == 1) {

@@ -100,7 +100,8 @@ final class Parts implements AutoCloseable {
             maxPrompt = Math.min(maxPrompt, Math.max(1, context - maxNew));
         }
         PpoModels models = PpoModels.create(policy, t.model().numLayersUnfrozen(), m.refModel(), critic, criticHead, t.run().seed());
-        Sampler sampler = new Sampler(policy, tokenizer, eos, padId, m.stopSequences(), maxPrompt, plan.forwardBatchSize());
+        Sampler sampler = new Sampler(policy, tokenizer, eos, padId, m.stopSequences(), maxPrompt,
+                t.tokenizer().truncationSide(), plan.forwardBatchSize());
         return new Parts(config, plan, models, sampler, rollout, eval, reward, List.copyOf(prompts));
     }
 

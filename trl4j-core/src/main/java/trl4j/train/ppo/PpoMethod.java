@@ -70,7 +70,8 @@ import trl4j.config.StageSchema;
  * @param testPrompts prompts of the final report (before vs after PPO, every row); default null = none
  * @param numEvalSamples rows of {@code eval_prompts} used each evaluation; default 64
  * @param numSampleGenerations evaluations over the run when {@code eval_steps} is unset (TRL); default 10
- * @param maxPromptLength prompts longer than this many tokens keep their end (their "TL;DR:"); default
+ * @param maxPromptLength prompts are fitted into this many tokens as SFT fitted them: the document is cut on
+ *     {@code tokenizer.truncation_side}, a summarisation prompt keeps its "TL;DR:"; default
  *     null = {@code max_length} − response length for decoder-only models, {@code max_length} for T5
  * @param numTopkSamples trlX's best-of-n sampling; only 1 is supported
  * @param numValueLayersUnfrozen trlX's value branch; only 0 is supported

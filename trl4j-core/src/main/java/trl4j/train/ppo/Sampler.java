@@ -3,12 +3,14 @@ package trl4j.train.ppo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import trl4j.config.TokenizerSettings.Side;
 import trl4j.generate.GenerationConfig;
 import trl4j.generate.GenerationOutput;
 import trl4j.generate.Generator;
 import trl4j.model.LanguageModel;
 import trl4j.model.Seq2SeqLm;
 import trl4j.tokenizer.Tokenizer;
+import trl4j.train.PromptFitter;
 
 /**
  * Prompts → sampled responses, truncated after the first EOS, stop token or stop sequence. Generation
@@ -76,14 +78,16 @@ final class Sampler {
     private final int padId;
     private final List<String> stopSequences;
     private final int maxPromptLength;
+    private final PromptFitter promptFitter;
     private final int forwardBatch;
 
     /**
      * @param eos ids that end a response (the model's EOS, plus a {@code stop_token_id})
-     * @param maxPromptLength prompts keep their last this many tokens
+     * @param maxPromptLength prompts are fitted into this many tokens as SFT fitted them ({@link PromptFitter})
+     * @param truncationSide which end of a too-long document is cut ({@code tokenizer.truncation_side})
      */
     Sampler(LanguageModel policy, Tokenizer tokenizer, List<Integer> eos, int padId, List<String> stopSequences, int maxPromptLength,
-            int forwardBatch) {
+            Side truncationSide, int forwardBatch) {
         if (eos.isEmpty()) {
             throw new IllegalArgumentException("the policy has no EOS token (eos_token_id in config.json or the tokenizer):"
                     + " responses could never end");
@@ -94,6 +98,7 @@ final class Sampler {
         this.padId = padId;
         this.stopSequences = List.copyOf(stopSequences);
         this.maxPromptLength = maxPromptLength;
+        this.promptFitter = new PromptFitter(tokenizer, policy instanceof Seq2SeqLm, truncationSide);
         this.forwardBatch = forwardBatch;
     }
 
@@ -101,13 +106,16 @@ final class Sampler {
         return padId;
     }
 
-    /** Prompt ids as the policy reads them: the tokenizer's encoding, keeping the last {@code maxPromptLength} ids. */
+    /**
+     * Prompt ids as the policy reads them, fitted into {@code maxPromptLength} tokens the way SFT fitted its
+     * prompts: the document is cut on the truncation side, a summarisation prompt keeps its "TL;DR:".
+     */
     long[] encodePrompt(String prompt) {
-        long[] ids = tokenizer.encode(prompt);
+        long[] ids = promptFitter.fit(prompt, maxPromptLength);
         if (ids.length == 0) {
             throw new IllegalArgumentException("a prompt encodes to no tokens: \"" + prompt + "\"");
         }
-        return ids.length <= maxPromptLength ? ids : Arrays.copyOfRange(ids, ids.length - maxPromptLength, ids.length);
+        return ids;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import trl4j.config.TokenizerSettings.Side;
 import trl4j.tokenizer.Tokenizer;
+import trl4j.train.PromptFitter;
 
 /**
  * How a reward model turns text into token ids: the one convention shared by training, evaluation,
@@ -27,8 +28,8 @@ import trl4j.tokenizer.Tokenizer;
  * cut, as {@code model(**tokenizer(text))} scores it.
  *
  * <p><b>Truncation.</b> A sequence longer than {@code max_length} loses prompt tokens on the
- * {@code truncation_side} (right: the prompt's end, keeping the start of the document; left: its
- * start), never the response, unless the response alone would leave the prompt less than half of
+ * {@code truncation_side} (right: the document's end; left: its start) as SFT cut them
+ * ({@link PromptFitter}: a summarisation prompt keeps its "TL;DR:"), never the response, unless the response alone would leave the prompt less than half of
  * {@code max_length}: then the response is cut at its end too (its final EOS kept).
  */
 public final class RewardEncoder {
@@ -57,6 +58,7 @@ public final class RewardEncoder {
     private final int decoderStartTokenId;
     private final int maxLength;
     private final Side truncationSide;
+    private final PromptFitter promptFitter;
     private final boolean appendEos;
     private final Integer eos;
 
@@ -75,6 +77,7 @@ public final class RewardEncoder {
         this.decoderStartTokenId = decoderStartTokenId;
         this.maxLength = maxLength;
         this.truncationSide = truncationSide;
+        this.promptFitter = new PromptFitter(tokenizer, false, truncationSide);
         this.appendEos = appendEos;
         this.eos = tokenizer.eosId();
         if (appendEos && eos == null) {
@@ -170,16 +173,23 @@ public final class RewardEncoder {
         int response = seq.length - p;
         int keepPrompt = Math.max(maxLength - response, Math.min(p, maxLength / 2));
         int keepResponse = maxLength - keepPrompt;
-        int[] out = new int[maxLength];
-        int from = truncationSide == Side.LEFT ? p - keepPrompt : 0;
-        for (int i = 0; i < keepPrompt; i++) {
-            out[i] = (int) seq[from + i];
+        long[] promptPart;
+        if (p == promptIds.length && keepPrompt > 0) {
+            // A clean boundary: fit the prompt as SFT fitted it (the document is cut, "TL;DR:" stays).
+            promptPart = promptFitter.fit(prompt, Arrays.copyOf(seq, p), keepPrompt);
+        } else {
+            int from = truncationSide == Side.LEFT ? p - keepPrompt : 0;
+            promptPart = Arrays.copyOfRange(seq, from, from + keepPrompt);
+        }
+        int[] out = new int[promptPart.length + keepResponse];
+        for (int i = 0; i < promptPart.length; i++) {
+            out[i] = (int) promptPart[i];
         }
         for (int i = 0; i < keepResponse; i++) {
-            out[keepPrompt + i] = (int) seq[p + i];
+            out[promptPart.length + i] = (int) seq[p + i];
         }
         if (keepResponse < response && appendEos) {
-            out[maxLength - 1] = eos; // the response was cut: it still ends with its marker
+            out[out.length - 1] = eos; // the response was cut: it still ends with its marker
         }
         return out;
     }

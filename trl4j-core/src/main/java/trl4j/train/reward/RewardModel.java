@@ -195,6 +195,12 @@ public final class RewardModel implements RewardFunction, AutoCloseable {
         this.normalization = record == null ? null : record.deepCopy();
     }
 
+    /** This reward model scoring in batches of {@code size} (PPO's forward batch); returns itself. */
+    public RewardModel batchSize(int size) {
+        setOptions(options.withBatchSize(size));
+        return this;
+    }
+
     /** Normalised scores of (prompt, response) pairs: batched, no gradients. */
     @Override
     public double[] score(List<String> prompts, List<String> responses) {

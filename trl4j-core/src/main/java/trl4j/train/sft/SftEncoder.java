@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import trl4j.config.TokenizerSettings.Side;
 import trl4j.data.PromptCompletion;
-import trl4j.data.TldrFormat;
 import trl4j.tokenizer.Tokenizer;
+import trl4j.train.PromptFitter;
 
 /**
  * Prompt/completion pairs → token ids, with the truncation a summariser needs.
@@ -43,7 +43,7 @@ public final class SftEncoder {
     private final boolean seq2seq;
     private final int maxLength;
     private final int maxCompletionLength;
-    private final Side truncationSide;
+    private final PromptFitter fitter;
     private final long eos;
 
     /**
@@ -68,7 +68,7 @@ public final class SftEncoder {
         this.seq2seq = seq2seq;
         this.maxLength = maxLength;
         this.maxCompletionLength = maxCompletionLength;
-        this.truncationSide = truncationSide;
+        this.fitter = new PromptFitter(tokenizer, seq2seq, truncationSide);
         this.eos = eosId;
     }
 
@@ -119,50 +119,6 @@ public final class SftEncoder {
 
     /** The prompt's ids (with the EOS for an encoder), truncated to {@code budget} tokens. */
     private long[] prompt(String text, long[] ids, int budget) {
-        long[] full = seq2seq ? append(ids, eos) : ids;
-        if (full.length <= budget) {
-            return full;
-        }
-        String tail = tailOf(text);
-        long[] tailIds = seq2seq ? append(tokenizer.encode(tail, false), eos) : tokenizer.encode(tail, false);
-        if (tail.isEmpty() || tailIds.length >= budget) {
-            // Nothing to protect (or no room for it): cut the whole prompt on the truncation side.
-            return seq2seq ? append(cut(ids, budget - 1), eos) : cut(ids, budget);
-        }
-        long[] body = cut(tokenizer.encode(text.substring(0, text.length() - tail.length()), false), budget - tailIds.length);
-        return concat(body, tailIds);
-    }
-
-    /**
-     * The ending a summarisation prompt must keep: from the line break before {@code TL;DR:} (or the
-     * marker alone when it shares the document's line); empty for other prompts.
-     */
-    static String tailOf(String prompt) {
-        if (!TldrFormat.endsWithMarker(prompt)) {
-            return "";
-        }
-        int marker = prompt.lastIndexOf(TldrFormat.MARKER);
-        int lineBreak = prompt.lastIndexOf('\n', marker);
-        return prompt.substring(lineBreak >= 0 ? lineBreak : marker);
-    }
-
-    private long[] cut(long[] ids, int keep) {
-        if (ids.length <= keep) {
-            return ids;
-        }
-        int k = Math.max(0, keep);
-        return truncationSide == Side.LEFT ? Arrays.copyOfRange(ids, ids.length - k, ids.length) : Arrays.copyOf(ids, k);
-    }
-
-    private static long[] append(long[] ids, long id) {
-        long[] out = Arrays.copyOf(ids, ids.length + 1);
-        out[ids.length] = id;
-        return out;
-    }
-
-    private static long[] concat(long[] a, long[] b) {
-        long[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+        return fitter.fit(text, ids, budget);
     }
 }

@@ -177,7 +177,7 @@ class StandInModels {
         System.out.printf(Locale.ROOT, "rm validation accuracy %.3f on %d pairs%n", (double) right / n, n);
     }
 
-    /** Scores of (prompt + chosen) for every row, then (prompt + rejected): the reward convention of {@link ClassifierReward}. */
+    /** Scores of (prompt + chosen) for every row, then (prompt + rejected): the reward convention of trl4j's reward models (EOS appended). */
     static NDArray scores(SequenceClassifier rm, Tokenizer tok, List<Comparison> rows, NDManager m) {
         List<long[]> seqs = new ArrayList<>();
         for (Comparison c : rows) {

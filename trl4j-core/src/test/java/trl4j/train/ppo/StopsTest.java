@@ -42,12 +42,12 @@ class StopsTest {
     @Test
     void aStopSequenceCutsTheResponseAfterItsLastTokenAndTheTextBeforeIt() {
         try (NDManager m = manager.newSubManager(); LanguageModel policy = TinyPpo.gpt2(m, VOCAB, 0.3, 5)) {
-            Sampler sampler = new Sampler(policy, tokenizer, List.of(1), 0, List.of("w7 w8"), 64, 8);
+            Sampler sampler = new Sampler(policy, tokenizer, List.of(1), 0, List.of("w7 w8"), 64, trl4j.config.TokenizerSettings.Side.RIGHT, 8);
             // w5 w7 w8 w9 </s>: the sequence "w7 w8" completes at the third token.
             int[] stop = sampler.findStop(new long[] {5, 7, 8, 9, 1}, true);
             assertArrayEquals(new int[] {3, 3}, stop); // keep 3 tokens; text "w5 " before the sequence
             assertNull(sampler.findStop(new long[] {5, 7, 9, 8, 1}, true));
-            assertNull(new Sampler(policy, tokenizer, List.of(1), 0, List.of(), 64, 8).findStop(new long[] {7, 8}, false));
+            assertNull(new Sampler(policy, tokenizer, List.of(1), 0, List.of(), 64, trl4j.config.TokenizerSettings.Side.RIGHT, 8).findStop(new long[] {7, 8}, false));
         }
     }
 

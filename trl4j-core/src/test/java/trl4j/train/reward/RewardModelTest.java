@@ -115,9 +115,19 @@ class RewardModelTest {
             assertEquals(40, r.length);
             assertEquals(40, l.length);
             int keep = 40 - response - 1;
-            for (int i = 0; i < keep; i++) {
+            // The prompt keeps its "\nTL;DR:" ending (as SFT cut it); the document loses tokens on the truncation side.
+            long[] tail = t.encode(trl4j.train.PromptFitter.tailOf(c.prompt()), false);
+            assertTrue(tail.length > 0 && tail.length < keep);
+            assertArrayEquals(tail, java.util.Arrays.copyOfRange(prompt, prompt.length - tail.length, prompt.length),
+                    "the tail is how the whole prompt ends");
+            int body = keep - tail.length;
+            for (int i = 0; i < body; i++) {
                 assertEquals(full[i], r[i], "right truncation keeps the document start");
                 assertEquals(prompt[prompt.length - keep + i], l[i], "left truncation keeps the prompt end");
+            }
+            for (int i = 0; i < tail.length; i++) {
+                assertEquals(tail[i], r[body + i], "the TL;DR marker stays");
+                assertEquals(tail[i], l[body + i]);
             }
             for (int i = 0; i < response; i++) {
                 assertEquals(full[prompt.length + i], r[keep + i], "the response is whole");
