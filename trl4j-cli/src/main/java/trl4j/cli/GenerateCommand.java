@@ -58,6 +58,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-p", description = "Nucleus sampling threshold.")
     Double topP;
 
+    @Option(names = "--repetition-penalty", description = "CTRL's penalty on tokens already in the row (default: generation_config.json, else 1).")
+    Double repetitionPenalty;
+
+    @Option(names = "--encoder-repetition-penalty",
+            description = "Above 1 favours tokens of the prompt (transformers' encoder_repetition_penalty; default: generation_config.json, else 1).")
+    Double encoderRepetitionPenalty;
+
     @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -111,6 +118,12 @@ final class GenerateCommand implements Callable<Integer> {
         GenerationConfig config = GenerationConfig.fromModel(lm.config(), ModelFolder.open(model).generationConfig().orElse(null));
         if (maxNewTokens != null) {
             config = config.withMaxNewTokens(maxNewTokens);
+        }
+        if (repetitionPenalty != null) {
+            config = config.withRepetitionPenalty(repetitionPenalty);
+        }
+        if (encoderRepetitionPenalty != null) {
+            config = config.withEncoderRepetitionPenalty(encoderRepetitionPenalty);
         }
         boolean sample = doSample || temperature != null || topK != null || topP != null || config.doSample();
         if (sample) {

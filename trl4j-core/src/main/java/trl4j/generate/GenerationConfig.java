@@ -22,6 +22,10 @@ import trl4j.model.ModelConfig;
  * @param repetitionPenalty {@code repetition_penalty} (CTRL, Keskar et al. 2019): logits of tokens
  *     already in the row (prompt or generated) are divided by it when positive, multiplied when
  *     negative; 1 disables
+ * @param encoderRepetitionPenalty {@code encoder_repetition_penalty} (Hugging Face's "hallucination
+ *     penalty"): logits of tokens in the prompt (the encoder input for encoder–decoders) are multiplied
+ *     by it when positive, divided when negative, so values above 1 favour copying from the source;
+ *     applied before {@code repetition_penalty}, as transformers does; 1 disables
  * @param seed seed of the sampler; the same seed gives the same samples
  */
 public record GenerationConfig(
@@ -34,6 +38,7 @@ public record GenerationConfig(
         List<Integer> eosTokenIds,
         int padTokenId,
         double repetitionPenalty,
+        double encoderRepetitionPenalty,
         long seed) {
 
     /** Keys of generation_config.json that do not change greedy/sampled decoding as we do it. */
@@ -65,6 +70,9 @@ public record GenerationConfig(
         if (!(repetitionPenalty > 0)) {
             throw new IllegalArgumentException("repetition_penalty must be > 0, got " + repetitionPenalty);
         }
+        if (!(encoderRepetitionPenalty > 0)) {
+            throw new IllegalArgumentException("encoder_repetition_penalty must be > 0, got " + encoderRepetitionPenalty);
+        }
         if (!(topP > 0 && topP <= 1)) {
             throw new IllegalArgumentException("top_p must be in (0, 1], got " + topP);
         }
@@ -73,7 +81,7 @@ public record GenerationConfig(
 
     /** Greedy decoding of {@code maxNewTokens} with the model's EOS and pad ids. */
     public static GenerationConfig greedy(ModelConfig model, int maxNewTokens) {
-        return new GenerationConfig(maxNewTokens, 0, false, 1.0, 50, 1.0, model.eosTokenIds(), defaultPad(model), 1.0, 0L);
+        return new GenerationConfig(maxNewTokens, 0, false, 1.0, 50, 1.0, model.eosTokenIds(), defaultPad(model), 1.0, 1.0, 0L);
     }
 
     /** HF uses the pad id, else the (first) EOS id, to pad finished rows. */
@@ -110,37 +118,42 @@ public record GenerationConfig(
                 eos,
                 pad != null ? pad : (eos.isEmpty() ? base.padTokenId() : (model.padTokenId() != null ? model.padTokenId() : eos.get(0))),
                 g.getDouble("repetition_penalty", 1.0),
+                g.getDouble("encoder_repetition_penalty", 1.0),
                 0L);
         g.rejectUnread(HARMLESS);
         return cfg;
     }
 
     public GenerationConfig withMaxNewTokens(int n) {
-        return new GenerationConfig(n, Math.min(minNewTokens, n), doSample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, seed);
+        return new GenerationConfig(n, Math.min(minNewTokens, n), doSample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, encoderRepetitionPenalty, seed);
     }
 
     public GenerationConfig withSampling(boolean sample, double temperature, int topK, double topP) {
-        return new GenerationConfig(maxNewTokens, minNewTokens, sample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, seed);
+        return new GenerationConfig(maxNewTokens, minNewTokens, sample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, encoderRepetitionPenalty, seed);
     }
 
     public GenerationConfig withSeed(long seed) {
-        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, seed);
+        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, encoderRepetitionPenalty, seed);
     }
 
     public GenerationConfig withEos(List<Integer> eos) {
-        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, new ArrayList<>(eos), padTokenId, repetitionPenalty, seed);
+        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, new ArrayList<>(eos), padTokenId, repetitionPenalty, encoderRepetitionPenalty, seed);
     }
 
     public GenerationConfig withPad(int pad) {
-        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, eosTokenIds, pad, repetitionPenalty, seed);
+        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, eosTokenIds, pad, repetitionPenalty, encoderRepetitionPenalty, seed);
     }
 
     public GenerationConfig withMinNewTokens(int n) {
-        return new GenerationConfig(maxNewTokens, n, doSample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, seed);
+        return new GenerationConfig(maxNewTokens, n, doSample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, encoderRepetitionPenalty, seed);
     }
 
     public GenerationConfig withRepetitionPenalty(double penalty) {
-        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, eosTokenIds, padTokenId, penalty, seed);
+        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, eosTokenIds, padTokenId, penalty, encoderRepetitionPenalty, seed);
+    }
+
+    public GenerationConfig withEncoderRepetitionPenalty(double penalty) {
+        return new GenerationConfig(maxNewTokens, minNewTokens, doSample, temperature, topK, topP, eosTokenIds, padTokenId, repetitionPenalty, penalty, seed);
     }
 
     public boolean isEos(long token) {

@@ -57,18 +57,27 @@ public final class Generator {
             // prompt for decoder-only models and the decoder's own tokens for encoder–decoders.
             List<long[]> history = model instanceof Seq2SeqLm s2s
                     ? java.util.Collections.nCopies(prompts.size(), new long[] {s2s.decoderStartTokenId()}) : prompts;
-            return run(decoder, history, decoder.maxSteps(), config, keepScores, manager);
+            return run(decoder, history, prompts, decoder.maxSteps(), config, keepScores, manager);
         }
     }
 
-    private static GenerationOutput run(StepDecoder decoder, List<long[]> history, int maxSteps, GenerationConfig config,
+    private static GenerationOutput run(StepDecoder decoder, List<long[]> history, List<long[]> sources, int maxSteps, GenerationConfig config,
             boolean keepScores, NDManager manager) {
         int batch = history.size();
         java.util.BitSet[] seen = new java.util.BitSet[batch];
+        // What encoder_repetition_penalty favours: the prompt's tokens (HF's encoder input ids; for
+        // decoder-only models the prompt itself). Null when the penalty is off.
+        java.util.BitSet[] source = config.encoderRepetitionPenalty() == 1.0 ? null : new java.util.BitSet[batch];
         for (int i = 0; i < batch; i++) {
             seen[i] = new java.util.BitSet();
             for (long id : history.get(i)) {
                 seen[i].set((int) id);
+            }
+            if (source != null) {
+                source[i] = new java.util.BitSet();
+                for (long id : sources.get(i)) {
+                    source[i].set((int) id);
+                }
             }
         }
         long[][] responses = new long[batch][maxSteps];
@@ -94,8 +103,8 @@ public final class Generator {
                     }
                 }
                 Choice choice = config.doSample()
-                        ? Sampling.sample(logits, config, step, rngs, seen)
-                        : Sampling.greedy(logits, config, step, seen);
+                        ? Sampling.sample(logits, config, step, rngs, seen, source)
+                        : Sampling.greedy(logits, config, step, seen, source);
                 next = new long[batch];
                 for (int i = 0; i < batch; i++) {
                     if (finished[i]) {

@@ -14,19 +14,20 @@ final class Sampling {
     private Sampling() {}
 
     /** Argmax of the processed logits; logprobs from the unwarped distribution. */
-    static Generator.Choice greedy(NDArray logits, GenerationConfig config, int step, java.util.BitSet[] seen) {
-        NDArray processed = process(logits, config, step, seen);
+    static Generator.Choice greedy(NDArray logits, GenerationConfig config, int step, java.util.BitSet[] seen, java.util.BitSet[] source) {
+        NDArray processed = process(logits, config, step, seen, source);
         long[] tokens = processed.argMax(1).toType(DataType.INT64, false).toLongArray();
         float[] logprobs = gather(logits.logSoftmax(1), tokens);
         return new Generator.Choice(tokens, logprobs);
     }
 
     /** Draws from softmax(warped logits / T) with one seeded stream per row. */
-    static Generator.Choice sample(NDArray logits, GenerationConfig config, int step, Random[] rngs, java.util.BitSet[] seen) {
+    static Generator.Choice sample(NDArray logits, GenerationConfig config, int step, Random[] rngs, java.util.BitSet[] seen,
+            java.util.BitSet[] source) {
         NDArray scaled = config.temperature() == 1.0 ? logits : logits.div((float) config.temperature());
         // HF applies processors before the temperature warper; dividing first is the same for both
         // (a penalty scales a logit, -inf stays -inf), so one pass serves the sampler and the logprobs.
-        float[] flat = process(scaled, config, step, seen).toFloatArray();
+        float[] flat = process(scaled, config, step, seen, source).toFloatArray();
         int batch = rngs.length;
         int vocab = flat.length / batch;
         long[] tokens = new long[batch];
@@ -40,20 +41,28 @@ final class Sampling {
     }
 
     /**
-     * Logits processors, in Hugging Face's order: repetition penalty over the tokens each row has
-     * seen (prompt and generated; our left padding is not counted), then min_new_tokens (EOS
-     * suppressed).
+     * Logits processors, in Hugging Face's order: encoder repetition penalty over the prompt's tokens
+     * ({@code source}, null when off), repetition penalty over the tokens each row has seen (prompt
+     * and generated; our left padding is not counted), then min_new_tokens (EOS suppressed).
      */
-    static NDArray process(NDArray logits, GenerationConfig config, int step, java.util.BitSet[] seen) {
+    static NDArray process(NDArray logits, GenerationConfig config, int step, java.util.BitSet[] seen, java.util.BitSet[] source) {
+        boolean favourSource = source != null && config.encoderRepetitionPenalty() != 1.0;
         boolean penalty = config.repetitionPenalty() != 1.0;
         boolean suppress = step < config.minNewTokens() && !config.eosTokenIds().isEmpty();
-        if (!penalty && !suppress) {
+        if (!favourSource && !penalty && !suppress) {
             return logits;
         }
         float[] flat = logits.toFloatArray();
         int vocab = (int) logits.getShape().get(1);
         float p = (float) config.repetitionPenalty();
+        float boost = (float) config.encoderRepetitionPenalty();
         for (int r = 0; r < flat.length / vocab; r++) {
+            if (favourSource) {
+                for (int id = source[r].nextSetBit(0); id >= 0 && id < vocab; id = source[r].nextSetBit(id + 1)) {
+                    float v = flat[r * vocab + id];
+                    flat[r * vocab + id] = v < 0 ? v / boost : v * boost;
+                }
+            }
             if (penalty) {
                 for (int id = seen[r].nextSetBit(0); id >= 0 && id < vocab; id = seen[r].nextSetBit(id + 1)) {
                     float v = flat[r * vocab + id];

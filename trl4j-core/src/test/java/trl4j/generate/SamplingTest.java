@@ -68,20 +68,38 @@ class SamplingTest {
             BitSet seen = new BitSet();
             seen.set(0);
             seen.set(1);
-            GenerationConfig cfg = new GenerationConfig(4, 2, false, 1.0, 0, 1.0, List.of(3), 0, 2.0, 0);
-            float[] processed = Sampling.process(logits, cfg, 0, new BitSet[] {seen}).toFloatArray();
+            GenerationConfig cfg = new GenerationConfig(4, 2, false, 1.0, 0, 1.0, List.of(3), 0, 2.0, 1.0, 0);
+            float[] processed = Sampling.process(logits, cfg, 0, new BitSet[] {seen}, null).toFloatArray();
             // seen positive 2 → 1, seen negative −2 → −4, unseen 1 stays, EOS (3) suppressed before step 2.
             assertArrayEquals(new float[] {1f, -4f, 1f, Float.NEGATIVE_INFINITY}, processed);
-            float[] later = Sampling.process(logits, cfg, 2, new BitSet[] {seen}).toFloatArray();
+            float[] later = Sampling.process(logits, cfg, 2, new BitSet[] {seen}, null).toFloatArray();
             assertEquals(3f, later[3]);
         }
     }
 
     @Test
+    void encoderRepetitionPenaltyFavoursPromptTokensBeforeTheRepetitionPenalty() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            var logits = m.create(new float[] {2f, -2f, 1f, 3f}, new Shape(1, 4));
+            BitSet prompt = new BitSet();
+            prompt.set(0);
+            prompt.set(1);
+            BitSet seen = new BitSet();
+            seen.set(0);
+            // transformers: EncoderRepetitionPenaltyLogitsProcessor(penalty=2) then RepetitionPenaltyLogitsProcessor(4):
+            // token 0: 2 * 2 = 4, then seen: 4 / 4 = 1; token 1: -2 / 2 = -1; tokens 2, 3 unchanged.
+            GenerationConfig cfg = new GenerationConfig(4, 0, false, 1.0, 0, 1.0, List.of(3), 0, 4.0, 2.0, 0);
+            float[] processed = Sampling.process(logits, cfg, 0, new BitSet[] {seen}, new BitSet[] {prompt}).toFloatArray();
+            assertArrayEquals(new float[] {1f, -1f, 1f, 3f}, processed);
+            assertThrows(IllegalArgumentException.class, () -> cfg.withEncoderRepetitionPenalty(0));
+        }
+    }
+
+    @Test
     void invalidSettingsAreRejectedNamingTheKey() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new GenerationConfig(4, 0, true, 0, 0, 1.0, List.of(), 0, 1.0, 0));
+        var e = assertThrows(IllegalArgumentException.class, () -> new GenerationConfig(4, 0, true, 0, 0, 1.0, List.of(), 0, 1.0, 1.0, 0));
         assertTrue(e.getMessage().contains("temperature"));
-        e = assertThrows(IllegalArgumentException.class, () -> new GenerationConfig(4, 0, true, 1, 0, 1.5, List.of(), 0, 1.0, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> new GenerationConfig(4, 0, true, 1, 0, 1.5, List.of(), 0, 1.0, 1.0, 0));
         assertTrue(e.getMessage().contains("top_p"));
     }
 }

@@ -143,7 +143,8 @@ public final class SftEvaluator {
     public static GenerationConfig generationConfig(LanguageModel model, SftMethod.GenKwargs gen, long seed) {
         GenerationConfig c = GenerationConfig.greedy(model.config(), gen.maxNewTokens())
                 .withMinNewTokens(gen.minNewTokens())
-                .withRepetitionPenalty(gen.repetitionPenalty());
+                .withRepetitionPenalty(gen.repetitionPenalty())
+                .withEncoderRepetitionPenalty(gen.encoderRepetitionPenalty());
         if (gen.doSample()) {
             c = c.withSampling(true, gen.temperature(), gen.topK(), gen.topP());
         }

@@ -82,11 +82,13 @@ public record SftMethod(boolean completionOnlyLoss, String datasetName, String t
      * @param topK sample among the k most likely tokens, 0 = all; default 0 (trlX configs set 0)
      * @param topP nucleus threshold; default 1.0
      * @param repetitionPenalty CTRL's penalty on tokens already in the row; default 1.0 (off)
+     * @param encoderRepetitionPenalty Hugging Face's favour for tokens of the prompt (above 1: copy more
+     *     from the document); default 1.0 (off)
      */
     public record GenKwargs(int maxNewTokens, int minNewTokens, boolean doSample, double temperature, int topK,
-            double topP, double repetitionPenalty) {
+            double topP, double repetitionPenalty, double encoderRepetitionPenalty) {
 
-        public static final GenKwargs DEFAULTS = new GenKwargs(32, 0, false, 1.0, 0, 1.0, 1.0);
+        public static final GenKwargs DEFAULTS = new GenKwargs(32, 0, false, 1.0, 0, 1.0, 1.0, 1.0);
 
         public GenKwargs {
             ConfigException.require(maxNewTokens >= 1, "max_new_tokens", maxNewTokens, "must be >= 1");
@@ -96,6 +98,7 @@ public record SftMethod(boolean completionOnlyLoss, String datasetName, String t
             ConfigException.require(topK >= 0, "top_k", topK, "must be >= 0 (0 = off)");
             ConfigException.require(topP > 0 && topP <= 1, "top_p", topP, "must be in (0, 1]");
             ConfigException.require(repetitionPenalty > 0, "repetition_penalty", repetitionPenalty, "must be > 0");
+            ConfigException.require(encoderRepetitionPenalty > 0, "encoder_repetition_penalty", encoderRepetitionPenalty, "must be > 0");
         }
     }
 }

@@ -136,6 +136,9 @@ public final class SftRunFolder {
         if (gen.repetitionPenalty() != 1.0) {
             generation.put("repetition_penalty", gen.repetitionPenalty());
         }
+        if (gen.encoderRepetitionPenalty() != 1.0) {
+            generation.put("encoder_repetition_penalty", gen.encoderRepetitionPenalty());
+        }
         Path target = dir.resolve(FINAL);
         ModelWriter.save(model, target, generation, tokenizer.dir(), ModelFolder.DEFAULT_MAX_SHARD_BYTES);
         return target;

@@ -142,7 +142,7 @@ class SftConfigTest {
         assertEquals(new OptimizerSettings("adamw", 1e-4, 0.9, 0.95, 1e-8, 1e-6), t.optimizer());
         assertEquals(ScheduleSettings.Type.COSINE_ANNEALING, t.schedule().lrSchedulerType());
         assertEquals(2000.0, t.schedule().lrSchedulerKwargs().tMax());
-        assertEquals(new SftMethod.GenKwargs(40, 0, true, 1.0, 0, 1.0, 1.0), loaded.config().method().genKwargs());
+        assertEquals(new SftMethod.GenKwargs(40, 0, true, 1.0, 0, 1.0, 1.0, 1.0), loaded.config().method().genKwargs());
         assertEquals(0.0, t.loop().maxGradNorm(), "trlX does not clip");
     }
 
