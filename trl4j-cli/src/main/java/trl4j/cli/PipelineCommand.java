@@ -63,7 +63,9 @@ final class PipelineCommand implements Callable<Integer> {
         if (preset != null && config != null) {
             throw new IllegalArgumentException("--preset and --config exclude each other");
         }
-        Path home = Path.of(System.getProperty("trl4j.home", ".")).toAbsolutePath().normalize();
+        // The launcher names the repository root; without it (tests, an IDE) it is found from where the classes are.
+        String homeProperty = System.getProperty("trl4j.home");
+        Path home = (homeProperty != null ? Path.of(homeProperty) : DataCommand.repoRoot()).toAbsolutePath().normalize();
         Path file = config != null ? config : PipelineConfig.presetFile(home, preset == null ? "quick" : preset);
         String name = config != null ? config.getFileName().toString().replaceFirst("\\.ya?ml$", "").replaceFirst("^pipeline-", "")
                 : preset == null ? "quick" : preset;

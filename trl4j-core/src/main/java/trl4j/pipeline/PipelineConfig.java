@@ -391,8 +391,24 @@ public final class PipelineConfig {
         }
     }
 
+    /** " (did you mean 'sft'?)" for a section name within two edits of a known one. */
     private static String hint(String name) {
-        return SECTIONS.stream().filter(s -> s.startsWith(name.substring(0, Math.min(3, name.length()))))
-                .findFirst().map(s -> " (did you mean '" + s + "'?)").orElse("");
+        return SECTIONS.stream().filter(s -> distance(name, s) <= 2).findFirst().map(s -> " (did you mean '" + s + "'?)").orElse("");
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int[] cur = new int[b.length() + 1];
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            prev = cur;
+        }
+        return prev[b.length()];
     }
 }
