@@ -76,7 +76,6 @@ final class PipelineCommand implements Callable<Integer> {
         PipelineConfig cfg = PipelineConfig.load(file, name, overrides, home, runDir);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintStream log = new PrintStream(new RewardCommand.WriterStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
-        log.println("pipeline: preset " + name + " (" + file + "), run folder " + runDir + (resume ? ", resuming" : ""));
         long started = System.nanoTime();
         PipelineResults results;
         try {

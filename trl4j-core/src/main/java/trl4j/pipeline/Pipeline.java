@@ -104,6 +104,7 @@ public final class Pipeline {
         Path runDir = config.runDir();
         String resolved = config.toYaml();
         checkRunFolder(runDir, resume, resolved);
+        log.println("pipeline: preset " + config.preset() + ", run folder " + runDir + (resume ? ", resuming" : ""));
         Files.createDirectories(runDir);
         AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), resolved);
         StageRunner runner = new StageRunner(runDir, log);
