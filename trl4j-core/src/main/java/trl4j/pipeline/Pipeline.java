@@ -106,7 +106,9 @@ public final class Pipeline {
         checkRunFolder(runDir, resume, resolved);
         log.println("pipeline: preset " + config.preset() + ", run folder " + runDir + (resume ? ", resuming" : ""));
         Files.createDirectories(runDir);
-        AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), resolved);
+        if (!Files.isRegularFile(runDir.resolve(CONFIG_FILE))) { // a resumed run's is the same (checked above)
+            AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), resolved);
+        }
         StageRunner runner = new StageRunner(runDir, log);
         Set<String> doneBefore = new LinkedHashSet<>();
         STAGES.stream().filter(runner::isDone).forEach(doneBefore::add);
