@@ -10,11 +10,12 @@ import trl4j.train.sft.SftEncoder;
 import trl4j.train.sft.SftMethod;
 
 /**
- * Prompts as the SFT policy learnt to read them. SFT cuts long documents to fit {@code max_length}
- * while keeping the {@code "\nTL;DR:"} ending ({@link SftEncoder}); a policy asked to summarise a longer
- * prompt would read positions it never trained on. Every prompt the pipeline generates from after SFT
- * (comparisons, PPO rollouts, the evaluation) is cut the same way, so SFT, the reward model and PPO all
- * see one distribution of prompts.
+ * Prompts as the SFT policy learnt to read them. SFT cuts long documents to fit its {@code max_length}
+ * while keeping the {@code "\nTL;DR:"} ending ({@link SftEncoder}, {@link trl4j.train.PromptFitter}); a
+ * policy asked to summarise a longer prompt would read positions it never trained on. Every prompt the
+ * pipeline generates from after SFT (comparisons, PPO rollouts, the evaluation) is cut to SFT's window,
+ * whatever the later stages' own {@code max_length}, so SFT, the reward model and PPO all see one
+ * distribution of prompts.
  */
 final class PromptWindow {
 
