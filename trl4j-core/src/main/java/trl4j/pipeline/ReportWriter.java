@@ -68,7 +68,8 @@ public final class ReportWriter {
         return md.toString();
     }
 
-    static String policyTable(PipelineResults r) {
+    /** The results table (markdown): one row per summariser. */
+    public static String policyTable(PipelineResults r) {
         StringBuilder t = new StringBuilder();
         t.append("| policy | ROUGE-1 | ROUGE-2 | ROUGE-L | reward-model score | gold score | KL to SFT | mean words | EOS rate | n |\n");
         t.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
