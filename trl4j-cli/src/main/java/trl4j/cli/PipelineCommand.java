@@ -75,7 +75,7 @@ final class PipelineCommand implements Callable<Integer> {
         Path runDir = (out != null ? out : Path.of("runs", "pipeline-" + name)).toAbsolutePath().normalize();
         PipelineConfig cfg = PipelineConfig.load(file, name, overrides, home, runDir);
         PrintWriter stdout = spec.commandLine().getOut();
-        PrintStream log = new PrintStream(new RewardCommand.WriterStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+        PrintStream log = CommandLog.of(spec);
         long started = System.nanoTime();
         PipelineResults results;
         try {

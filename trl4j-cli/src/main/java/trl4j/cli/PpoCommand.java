@@ -1,6 +1,7 @@
 package trl4j.cli;
 
 import ai.djl.ndarray.NDManager;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,8 +78,9 @@ final class PpoCommand implements Callable<Integer> {
         List<PromptReferences> train = PromptSources.load(m.trainPrompts(), home);
         List<PromptReferences> eval = m.evalPrompts() == null ? List.of() : PromptSources.load(m.evalPrompts(), home);
         List<PromptReferences> test = m.testPrompts() == null ? List.of() : PromptSources.load(m.testPrompts(), home);
-        System.err.println("ppo: resolved config (saved to " + Path.of(cfg.training().run().outputDir()).resolve(ConfigLoader.RESOLVED_FILE) + "):");
-        System.err.print(cfg.toYaml());
+        PrintStream log = CommandLog.of(spec);
+        log.println("ppo: resolved config (saved to " + Path.of(cfg.training().run().outputDir()).resolve(ConfigLoader.RESOLVED_FILE) + "):");
+        log.print(cfg.toYaml());
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager(); Tokenizer tokenizer = Tokenizer.load(tokenizerDir);
@@ -93,7 +95,7 @@ final class PpoCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("model_arch_type = " + arch.name().toLowerCase(Locale.ROOT) + " but " + policyDir
                         + " holds a " + policy.config().modelType() + " model");
             }
-            trainer.evalPrompts(eval).testPrompts(test);
+            trainer.evalPrompts(eval).testPrompts(test).log(log);
             if (critic != null) {
                 trainer.critic(critic.trunk(), critic.head());
             }

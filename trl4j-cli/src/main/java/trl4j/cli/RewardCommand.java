@@ -90,7 +90,7 @@ final class RewardCommand implements Runnable {
             }
             ConfigLoader<RewardMethod> loader = RewardMethod.loader();
             LoadedConfig<RewardMethod> loaded = loader.load(config, all);
-            PrintStream err = new PrintStream(new WriterStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+            PrintStream err = CommandLog.of(spec);
             loaded.notes().forEach(n -> err.println("reward: " + n));
             StageConfig<RewardMethod> c = loaded.config();
             TrainingConfig t = c.training();
@@ -341,28 +341,6 @@ final class RewardCommand implements Runnable {
             }
             prompts.add(p.asText());
             responses.add(r.asText());
-        }
-    }
-
-    /** Bytes (UTF-8) to the command's writer, line by line: the trainer's log goes where picocli's stderr goes. */
-    static final class WriterStream extends java.io.OutputStream {
-        private final PrintWriter writer;
-        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
-
-        WriterStream(PrintWriter writer) {
-            this.writer = writer;
-        }
-
-        @Override
-        public void write(int b) {
-            pending.write(b);
-        }
-
-        @Override
-        public void flush() {
-            writer.print(pending.toString(StandardCharsets.UTF_8));
-            writer.flush();
-            pending.reset();
         }
     }
 

@@ -1,5 +1,6 @@
 package trl4j.cli;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ final class SftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintStream log = CommandLog.of(spec);
         if (resume && overwrite) {
             throw new IllegalArgumentException("--resume and --overwrite exclude each other");
         }
@@ -72,7 +74,7 @@ final class SftCommand implements Callable<Integer> {
         LoadedConfig<SftMethod> loaded = loader.load(config, all);
         StageConfig<SftMethod> cfg = loaded.config();
         PrintWriter out = spec.commandLine().getOut();
-        loaded.notes().forEach(n -> System.err.println("note: " + n));
+        loaded.notes().forEach(n -> log.println("note: " + n));
         Path runDir = Path.of(cfg.training().run().outputDir());
         Path home = Path.of(System.getProperty("trl4j.home", "."));
         if (predictOnly) {
@@ -80,7 +82,7 @@ final class SftCommand implements Callable<Integer> {
             if (!Files.isDirectory(dir)) {
                 throw new IllegalArgumentException(dir + ": no trained model (train first, or pass --model DIR)");
             }
-            SftEvaluator.Result r = SftRun.predictOnly(cfg, dir, home, System.err);
+            SftEvaluator.Result r = SftRun.predictOnly(cfg, dir, home, log);
             printMetrics(out, "test", r.metrics());
             out.println("predictions: " + runDir.resolve(SftRunFolder.TEST_PREDICTIONS));
             return 0;
@@ -90,9 +92,10 @@ final class SftCommand implements Callable<Integer> {
                 AtomicFiles.deleteRecursively(runDir.resolve(p));
             }
         }
-        System.err.println("sft: resolved config (saved to " + runDir.resolve(ConfigLoader.RESOLVED_FILE) + "):");
-        System.err.print(loader.toYaml(cfg));
-        SftResult result = SftRun.run(cfg, home, System.err);
+        SftRun.requireModel(cfg);
+        log.println("sft: resolved config (saved to " + runDir.resolve(ConfigLoader.RESOLVED_FILE) + "):");
+        log.print(loader.toYaml(cfg));
+        SftResult result = SftRun.run(cfg, home, log);
         out.printf(Locale.ROOT, "sft: %s after %d/%d steps in %.0f s (%.0f tokens/s), train loss %.4f, %d skipped steps%n",
                 result.completed() ? "finished" : "stopped", result.globalStep(), result.totalSteps(), result.seconds(),
                 result.tokensPerSecond(), result.trainLoss(), result.skippedSteps());

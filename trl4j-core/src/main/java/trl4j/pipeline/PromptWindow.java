@@ -11,7 +11,7 @@ import trl4j.train.sft.SftMethod;
 
 /**
  * Prompts as the SFT policy learnt to read them. SFT cuts long documents to fit its {@code max_length}
- * while keeping the {@code "\nTL;DR:"} ending ({@link SftEncoder}, {@link trl4j.train.PromptFitter}); a
+ * while keeping the {@code "\nTL;DR:"} ending ({@link SftEncoder}, {@link trl4j.data.PromptFitter}); a
  * policy asked to summarise a longer prompt would read positions it never trained on. Every prompt the
  * pipeline generates from after SFT (comparisons, PPO rollouts, the evaluation) is cut to SFT's window,
  * whatever the later stages' own {@code max_length}, so SFT, the reward model and PPO all see one

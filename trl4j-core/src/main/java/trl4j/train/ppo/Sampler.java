@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import trl4j.config.TokenizerSettings.Side;
+import trl4j.data.PromptFitter;
 import trl4j.generate.GenerationConfig;
 import trl4j.generate.GenerationOutput;
 import trl4j.generate.Generator;
 import trl4j.model.LanguageModel;
 import trl4j.model.Seq2SeqLm;
 import trl4j.tokenizer.Tokenizer;
-import trl4j.train.PromptFitter;
 
 /**
  * Prompts → sampled responses, truncated after the first EOS, stop token or stop sequence. Generation
@@ -98,7 +98,7 @@ final class Sampler {
         this.padId = padId;
         this.stopSequences = List.copyOf(stopSequences);
         this.maxPromptLength = maxPromptLength;
-        this.promptFitter = new PromptFitter(tokenizer, policy instanceof Seq2SeqLm, truncationSide);
+        this.promptFitter = new PromptFitter(tokenizer, policy instanceof Seq2SeqLm, truncationSide == Side.LEFT);
         this.forwardBatch = forwardBatch;
     }
 

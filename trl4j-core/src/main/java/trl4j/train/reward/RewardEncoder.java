@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import trl4j.config.TokenizerSettings.Side;
+import trl4j.data.PromptFitter;
 import trl4j.tokenizer.Tokenizer;
-import trl4j.train.PromptFitter;
 
 /**
  * How a reward model turns text into token ids: the one convention shared by training, evaluation,
@@ -77,7 +77,7 @@ public final class RewardEncoder {
         this.decoderStartTokenId = decoderStartTokenId;
         this.maxLength = maxLength;
         this.truncationSide = truncationSide;
-        this.promptFitter = new PromptFitter(tokenizer, false, truncationSide);
+        this.promptFitter = new PromptFitter(tokenizer, false, truncationSide == Side.LEFT);
         this.appendEos = appendEos;
         this.eos = tokenizer.eosId();
         if (appendEos && eos == null) {

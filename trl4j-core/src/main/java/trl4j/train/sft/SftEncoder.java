@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import trl4j.config.TokenizerSettings.Side;
 import trl4j.data.PromptCompletion;
+import trl4j.data.PromptFitter;
 import trl4j.tokenizer.Tokenizer;
-import trl4j.train.PromptFitter;
 
 /**
  * Prompt/completion pairs → token ids, with the truncation a summariser needs.
@@ -68,7 +68,7 @@ public final class SftEncoder {
         this.seq2seq = seq2seq;
         this.maxLength = maxLength;
         this.maxCompletionLength = maxCompletionLength;
-        this.fitter = new PromptFitter(tokenizer, seq2seq, truncationSide);
+        this.fitter = new PromptFitter(tokenizer, seq2seq, truncationSide == Side.LEFT);
         this.eos = eosId;
     }
 

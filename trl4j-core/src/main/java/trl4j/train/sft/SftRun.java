@@ -113,16 +113,21 @@ public final class SftRun {
      * The tokenizer: {@code tokenizer_path}, else the model folder, else (a preset) {@code RUN/tokenizer},
      * trained on the training texts the first time.
      */
+    /** Fails (one line) when the config names no model to train: checked before anything is printed or written. */
+    public static void requireModel(StageConfig<SftMethod> config) {
+        if (config.training().model().modelNameOrPath() == null) {
+            throw new IllegalArgumentException("model_name_or_path is required: a Hugging Face model folder or a preset ("
+                    + String.join(", ", Presets.names().stream().map(n -> Presets.PREFIX + n).toList()) + ")");
+        }
+    }
+
     static Tokenizer tokenizer(StageConfig<SftMethod> config, Path runDir, List<PromptCompletion> train, PrintStream log) {
         String path = config.training().tokenizer().tokenizerPath();
         String model = config.training().model().modelNameOrPath();
         if (path != null) {
             return Tokenizer.load(Path.of(path));
         }
-        if (model == null) {
-            throw new IllegalArgumentException("model_name_or_path is required: a Hugging Face model folder or a preset ("
-                    + String.join(", ", Presets.names().stream().map(n -> Presets.PREFIX + n).toList()) + ")");
-        }
+        requireModel(config);
         if (!Presets.isPreset(model)) {
             return Tokenizer.load(Path.of(model));
         }

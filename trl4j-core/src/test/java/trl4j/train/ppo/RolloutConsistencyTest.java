@@ -66,16 +66,20 @@ class RolloutConsistencyTest {
                 Rollout r = parts.rollouts.score(m, s, new double[s.size()]);
                 float[] scored = r.logprobs().toFloatArray();
                 int width = (int) r.logprobs().getShape().get(1);
+                // 1e-5, relative to the logit scale where that exceeds 1 (the golden README's rule for
+                // same-math-different-shapes float noise): the golden T5 has logits up to 15 (here / 0.7),
+                // and transformers itself differs by 1.3e-4 on them between a padded and an unpadded row.
+                double tolerance = name.startsWith("t5") ? 1e-5 * 15.0 / 0.7 : 1e-5;
                 for (int i = 0; i < s.size(); i++) {
                     float[] sampled = s.generationLogprobs().get(i);
                     for (int t = 0; t < sampled.length; t++) {
-                        assertEquals(sampled[t], scored[i * width + t], 1e-5, name + " row " + i + " token " + t);
+                        assertEquals(sampled[t], scored[i * width + t], tolerance, name + " row " + i + " token " + t);
                     }
                 }
                 // At step 0 the policy is its reference: the KL of every token is 0 (not merely its mean).
                 float[] kl = Kl.k1(r.logprobs(), r.refLogprobs()).toFloatArray();
                 for (float k : kl) {
-                    assertEquals(0f, k, 1e-5f);
+                    assertEquals(0f, k, 1e-6f, "the reference is the policy: the same pass, the same numbers");
                 }
             }
         }

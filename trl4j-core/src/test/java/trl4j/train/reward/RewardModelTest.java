@@ -116,7 +116,7 @@ class RewardModelTest {
             assertEquals(40, l.length);
             int keep = 40 - response - 1;
             // The prompt keeps its "\nTL;DR:" ending (as SFT cut it); the document loses tokens on the truncation side.
-            long[] tail = t.encode(trl4j.train.PromptFitter.tailOf(c.prompt()), false);
+            long[] tail = t.encode(trl4j.data.PromptFitter.tailOf(c.prompt()), false);
             assertTrue(tail.length > 0 && tail.length < keep);
             assertArrayEquals(tail, java.util.Arrays.copyOfRange(prompt, prompt.length - tail.length, prompt.length),
                     "the tail is how the whole prompt ends");

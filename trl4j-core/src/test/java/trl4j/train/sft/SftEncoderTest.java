@@ -120,10 +120,10 @@ class SftEncoderTest {
 
     @Test
     void theProtectedTailIsTheLineWithTheMarker() {
-        assertEquals("\nTL;DR:", trl4j.train.PromptFitter.tailOf("some document\nTL;DR:"));
-        assertEquals("\nTL;DR:", trl4j.train.PromptFitter.tailOf("POST: text\n\nTL;DR:"));
-        assertEquals("TL;DR:", trl4j.train.PromptFitter.tailOf("one line TL;DR:"));
-        assertEquals("", trl4j.train.PromptFitter.tailOf("Translate to French: cheese"));
+        assertEquals("\nTL;DR:", trl4j.data.PromptFitter.tailOf("some document\nTL;DR:"));
+        assertEquals("\nTL;DR:", trl4j.data.PromptFitter.tailOf("POST: text\n\nTL;DR:"));
+        assertEquals("TL;DR:", trl4j.data.PromptFitter.tailOf("one line TL;DR:"));
+        assertEquals("", trl4j.data.PromptFitter.tailOf("Translate to French: cheese"));
     }
 
     @Test

@@ -1,8 +1,6 @@
-package trl4j.train;
+package trl4j.data;
 
 import java.util.Arrays;
-import trl4j.config.TokenizerSettings.Side;
-import trl4j.data.TldrFormat;
 import trl4j.tokenizer.Tokenizer;
 
 /**
@@ -17,20 +15,20 @@ public final class PromptFitter {
 
     private final Tokenizer tokenizer;
     private final boolean encoderInput;
-    private final Side truncationSide;
+    private final boolean cutDocumentStart;
     private final long eos;
 
     /**
      * @param encoderInput prompts are encoder inputs (encoder–decoders): the EOS is appended
-     * @param truncationSide which end of the document is cut
+     * @param cutDocumentStart cut the document's start ({@code truncation_side: left}) instead of its end
      */
-    public PromptFitter(Tokenizer tokenizer, boolean encoderInput, Side truncationSide) {
+    public PromptFitter(Tokenizer tokenizer, boolean encoderInput, boolean cutDocumentStart) {
         if (encoderInput && tokenizer.eosId() == null) {
             throw new IllegalArgumentException(tokenizer.dir() + ": the tokenizer declares no eos_token; encoder inputs end with it");
         }
         this.tokenizer = tokenizer;
         this.encoderInput = encoderInput;
-        this.truncationSide = truncationSide;
+        this.cutDocumentStart = cutDocumentStart;
         this.eos = encoderInput ? tokenizer.eosId() : -1;
     }
 
@@ -79,7 +77,7 @@ public final class PromptFitter {
             return ids;
         }
         int k = Math.max(0, keep);
-        return truncationSide == Side.LEFT ? Arrays.copyOfRange(ids, ids.length - k, ids.length) : Arrays.copyOf(ids, k);
+        return cutDocumentStart ? Arrays.copyOfRange(ids, ids.length - k, ids.length) : Arrays.copyOf(ids, k);
     }
 
     private static long[] append(long[] ids, long id) {
