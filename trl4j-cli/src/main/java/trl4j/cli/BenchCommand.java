@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import trl4j.cli.bench.GenerateBench;
@@ -48,18 +49,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per side; the best is reported.")
         int repeats;
 
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
-
-        @Option(names = "--no-baseline", description = "Skip the PyTorch side.")
-        boolean noBaseline;
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() throws Exception {
             ai.djl.engine.Engine.getInstance(); // loads the native library
             int threads = JniUtils.getNumThreads();
             GenerateBench.Result ours = GenerateBench.run(batchSize, promptLength, newTokens, repeats);
-            JsonNode base = noBaseline ? null : PythonBaseline.run("pytorch_gpt2.py", threads, List.of(
+            JsonNode base = output.noBaseline ? null : PythonBaseline.run("pytorch_gpt2.py", threads, List.of(
                     "--mode", "generate", "--batch-size", String.valueOf(batchSize), "--prompt-len", String.valueOf(promptLength),
                     "--new-tokens", String.valueOf(newTokens), "--repeats", String.valueOf(repeats)));
             PrintWriter out = spec.commandLine().getOut();
@@ -81,7 +79,7 @@ final class BenchCommand implements Runnable {
                 o.put("pytorch_engine", base.get("engine").asText());
                 o.put("ratio", ours.tokensPerSecond() / base.get("tokens_per_s").asDouble());
             }
-            if (json) {
+            if (output.json) {
                 out.println(mapper.writeValueAsString(o));
             } else {
                 out.printf("generate  batch %d, prompt %d, %d new tokens, %d threads%n", batchSize, promptLength, newTokens, threads);
@@ -123,11 +121,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--steps", defaultValue = "3", description = "Timed steps per side after one warm-up; the best is reported.")
         int steps;
 
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
-
-        @Option(names = "--no-baseline", description = "Skip the PyTorch side.")
-        boolean noBaseline;
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() throws Exception {
@@ -138,7 +133,7 @@ final class BenchCommand implements Runnable {
             int threads = JniUtils.getNumThreads();
             TrainBench.Shape3 shape = new TrainBench.Shape3(model, batchSize, seqLen, targetLen);
             TrainBench.Result ours = TrainBench.run(shape, steps);
-            JsonNode base = noBaseline ? null : PythonBaseline.run("pytorch_train.py", threads, List.of("--model", model,
+            JsonNode base = output.noBaseline ? null : PythonBaseline.run("pytorch_train.py", threads, List.of("--model", model,
                     "--batch-size", String.valueOf(batchSize), "--seq-len", String.valueOf(seqLen),
                     "--target-len", String.valueOf(targetLen), "--steps", String.valueOf(steps)));
             ObjectMapper mapper = new ObjectMapper();
@@ -170,7 +165,7 @@ final class BenchCommand implements Runnable {
                 o.put("ratio", ours.tokensPerSecond() / base.get("tokens_per_s").asDouble());
             }
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (output.json) {
                 out.println(mapper.writeValueAsString(o));
             } else {
                 out.printf("train  %s, batch %d, %d tokens/step, %.1f GFLOP/step, %d threads%n", model, batchSize,
@@ -216,11 +211,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--repeats", defaultValue = "1", description = "Timed iterations per side after a warm-up; the best is reported.")
         int repeats;
 
-        @Option(names = "--json", description = "Print one JSON object.")
-        boolean json;
-
-        @Option(names = "--no-baseline", description = "Skip the PyTorch side.")
-        boolean noBaseline;
+        @Mixin
+        Output output;
 
         static final List<String> PHASES = List.of("generate", "score", "train", "iteration");
 
@@ -232,7 +224,7 @@ final class BenchCommand implements Runnable {
             // "score" = policy, reference and value passes + the reward model, as the baseline times it.
             java.util.Map<String, Double> ours = java.util.Map.of("generate", t.get("time/generate"),
                     "score", t.get("time/score") + t.get("time/reward"), "train", t.get("time/train"), "iteration", t.get("time/iteration"));
-            JsonNode base = noBaseline ? null : PythonBaseline.run("pytorch_ppo.py", threads, List.of(
+            JsonNode base = output.noBaseline ? null : PythonBaseline.run("pytorch_ppo.py", threads, List.of(
                     "--batch-size", String.valueOf(batchSize), "--prompt-len", String.valueOf(promptLength),
                     "--new-tokens", String.valueOf(newTokens), "--epochs", String.valueOf(epochs), "--mini-batch", String.valueOf(miniBatch),
                     "--repeats", String.valueOf(repeats)));
@@ -257,7 +249,7 @@ final class BenchCommand implements Runnable {
                 o.put("ratio", base.get("iteration_s").asDouble() / ours.get("iteration"));
             }
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (output.json) {
                 out.println(mapper.writeValueAsString(o));
             } else {
                 out.printf("ppo  batch %d, prompt %d, %d new tokens, %d epochs x minibatch %d, %d threads (seconds per iteration)%n",
@@ -275,5 +267,14 @@ final class BenchCommand implements Runnable {
             out.flush();
             return 0;
         }
+    }
+
+    /** The output options every benchmark shares. */
+    static final class Output {
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Option(names = "--no-baseline", description = "Skip the PyTorch side.")
+        boolean noBaseline;
     }
 }
