@@ -19,7 +19,8 @@ import trl4j.pipeline.ReportWriter;
 
 /** {@code trl4j pipeline}: the whole job, SFT → comparisons → reward model → PPO → evaluation report. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the whole RLHF job on the bundled debian-tldr data, in one run folder with one subfolder per stage:",
+        description = {"Run the whole RLHF job (SFT -> reward model -> PPO -> report) on the bundled debian-tldr data.",
+            "One run folder with one subfolder per stage:",
             "dataset -> tokenizer -> sft -> comparisons (SFT samples labelled by a gold judge, plus hard negatives)",
             "-> reward -> ppo -> eval (lead-k, SFT, PPO on the test split) -> report (report.md, report.html, results.json).",
             "Finished stages are skipped; --resume continues an interrupted run from its last checkpoint.",

@@ -28,8 +28,8 @@ import trl4j.train.reward.RewardModel;
 
 /** {@code trl4j ppo}: PPO against a reward model with a KL penalty, from a YAML config (trlX or TRL layout). */
 @Command(name = "ppo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"PPO (stage 3): optimise a policy against a reward model, with a per-token KL penalty to the frozen",
-            "initial policy. Decoder-only (GPT-2, Llama, Qwen2) and encoder-decoder (T5) policies.",
+        description = {"PPO (stage 3): optimise a policy against a reward model with a KL penalty to its start.",
+            "The per-token KL penalty is to the frozen initial policy. Decoder-only (GPT-2, Llama, Qwen2) and encoder-decoder (T5) policies.",
             "Config keys: TRL's names (kl_coef, num_ppo_epochs, response_length, whiten_rewards, kl_estimator,",
             "missing_eos_penalty, num_mini_batches, local_rollout_forward_batch_size, stop_token_id, ...) or a trlX file",
             "(train, model, tokenizer, optimizer, scheduler, method: {name: ppoconfig, num_rollouts, chunk_size,",
