@@ -55,12 +55,7 @@ final class PipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (String o : overrides) {
-            if (!o.startsWith("--") || !o.contains("=")) {
-                throw new IllegalArgumentException("unexpected argument '" + o + "' (options: --preset, --config, --out, --resume;"
-                        + " overrides are --section.key=value)");
-            }
-        }
+        Overrides.requireKeyValue(overrides, "options: --preset, --config, --out, --resume; overrides are --section.key=value");
         if (preset != null && config != null) {
             throw new IllegalArgumentException("--preset and --config exclude each other");
         }

@@ -58,11 +58,7 @@ final class PpoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        for (String o : overrides) {
-            if (!o.startsWith("--") || !o.contains("=")) {
-                throw new IllegalArgumentException("unexpected argument '" + o + "' (overrides are --key=value)");
-            }
-        }
+        Overrides.requireKeyValue(overrides, "overrides are --key=value");
         List<String> all = new ArrayList<>(overrides);
         if (resume) {
             all.add("--resume_from_checkpoint=latest");

@@ -61,11 +61,7 @@ final class SftCommand implements Callable<Integer> {
         if (resume && overwrite) {
             throw new IllegalArgumentException("--resume and --overwrite exclude each other");
         }
-        for (String o : overrides) {
-            if (!o.startsWith("--") && !o.contains("=")) {
-                throw new IllegalArgumentException("unexpected argument '" + o + "' (overrides are --key=value)");
-            }
-        }
+        Overrides.requireKeyValue(overrides, "overrides are --key=value");
         List<String> all = new ArrayList<>(overrides);
         if (resume) {
             all.add("--resume_from_checkpoint=latest");
