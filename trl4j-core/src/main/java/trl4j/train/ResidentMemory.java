@@ -1,8 +1,12 @@
 package trl4j.train;
 
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The process's resident set size (native and Java memory together), from {@code /proc/self/status}:
@@ -28,6 +32,57 @@ public final class ResidentMemory {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * Hands memory that the C heap holds but no tensor uses back to the operating system (glibc's
+     * {@code malloc_trim}). The launcher tells glibc to keep freed memory (so that training steps do not
+     * page-fault their activations in again), which leaves the resident set at the largest peak seen so far:
+     * an evaluation's generation batch, say. Trainers call this after such a peak so that the resident set
+     * shows the training working set again, and a leak stays visible. Returns whether anything was
+     * released; a no-op where glibc is not the C library.
+     */
+    public static boolean releaseFreedNativeMemory() {
+        Function trim = MallocTrim.FUNCTION;
+        if (trim == null) {
+            return false;
+        }
+        try {
+            return trim.invokeInt(new Object[] {0}) == 1;
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return false;
+        }
+    }
+
+    /** glibc's {@code int malloc_trim(size_t pad)}, looked up once; null on other C libraries. */
+    private static final class MallocTrim {
+        static final Function FUNCTION = lookUp();
+
+        private static Function lookUp() {
+            try {
+                return NativeLibrary.getInstance("c").getFunction("malloc_trim");
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The metrics a trainer logs about memory: {@code memory/rss_mb}, the resident set once the C heap's
+     * cache of freed blocks is handed back ({@link #releaseFreedNativeMemory}), so that it follows live
+     * memory (what a leak makes grow) rather than the largest step so far; and {@code memory/released_mb},
+     * how much that cache held; and {@code memory/java_heap_mb}, the committed Java heap. Costs one page-faulting step afterwards, so call it at logging steps.
+     */
+    public static Map<String, Double> measure() {
+        double cached = mebibytes();
+        releaseFreedNativeMemory();
+        double resident = mebibytes();
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("memory/rss_mb", resident);
+        m.put("memory/released_mb", Math.max(0, cached - resident));
+        // The Java heap is part of the resident set and grows as the collector sees fit: log it apart.
+        m.put("memory/java_heap_mb", Runtime.getRuntime().totalMemory() / (1024.0 * 1024.0));
+        return m;
     }
 
     /** Resident mebibytes, or NaN where unknown. */

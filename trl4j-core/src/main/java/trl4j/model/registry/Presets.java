@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import trl4j.model.ModelConfig;
 import trl4j.model.gpt2.Gpt2Config;
+import trl4j.model.llama.LlamaConfig;
 import trl4j.model.t5.T5Config;
 
 /**
@@ -19,6 +20,7 @@ import trl4j.model.t5.T5Config;
  * <tr><th>name</th><th>shape</th><th>use</th></tr>
  * <tr><td>tiny-gpt2</td><td>GPT-2, 4 × 256, 4 heads, 512 positions</td><td>SFT from scratch on 2 cores</td></tr>
  * <tr><td>tiny-t5</td><td>T5 v1.0, 4 + 4 layers, d_model 256, 4 heads × 64, d_ff 1024</td><td>SFT from scratch on 2 cores</td></tr>
+ * <tr><td>tiny-llama</td><td>Llama, 4 × 256, 4 heads, SwiGLU 688, RoPE, tied embeddings, no dropout</td><td>SFT from scratch on 2 cores</td></tr>
  * <tr><td>micro-gpt2, micro-t5</td><td>2 layers, width 64</td><td>tests, smoke runs</td></tr>
  * <tr><td>gpt2-bench</td><td>GPT-2, 6 × 512, 8 heads, 512 positions</td><td>DESIGN.md's benchmark shape</td></tr>
  * <tr><td>t5-small</td><td>T5 v1.0, 6 + 6 layers, d_model 512, 8 heads, d_ff 2048 (the shape of {@code t5-small})</td><td>benchmarks</td></tr>
@@ -49,6 +51,7 @@ public final class Presets {
     static {
         gpt2("tiny-gpt2", 512, 256, 4, 4, "GPT-2 4x256, 4 heads, 512 positions (SFT from scratch on 2 cores)");
         t5("tiny-t5", 256, 64, 1024, 4, 4, "T5 v1.0 4+4 layers, d_model 256, 4 heads x 64, d_ff 1024 (SFT from scratch on 2 cores)");
+        llama("tiny-llama", 512, 256, 688, 4, 4, "Llama 4x256, 4 heads, SwiGLU 688, RoPE, tied embeddings (SFT from scratch on 2 cores)");
         gpt2("micro-gpt2", 256, 64, 2, 2, "GPT-2 2x64, 2 heads (tests)");
         t5("micro-t5", 64, 32, 128, 2, 2, "T5 v1.0 2+2 layers, d_model 64, 2 heads x 32, d_ff 128 (tests)");
         gpt2("gpt2-bench", 512, 512, 6, 8, "GPT-2 6x512, 8 heads, 512 positions (DESIGN.md benchmark shape)");
@@ -61,6 +64,14 @@ public final class Presets {
         SHAPES.put(name, v -> {
             int bos = v.bosId() != null ? v.bosId() : v.eosId(); // GPT-2 uses its EOS as BOS
             return Gpt2Config.of(v.size(), positions, width, layers, heads, bos, v.eosId(), v.padId());
+        });
+        DESCRIPTIONS.put(name, description);
+    }
+
+    private static void llama(String name, int positions, int width, int ffn, int layers, int heads, String description) {
+        SHAPES.put(name, v -> {
+            int bos = v.bosId() != null ? v.bosId() : v.eosId();
+            return LlamaConfig.llama(v.size(), width, ffn, layers, heads, heads, positions, true, bos, v.eosId(), v.padId());
         });
         DESCRIPTIONS.put(name, description);
     }

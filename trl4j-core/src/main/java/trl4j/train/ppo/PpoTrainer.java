@@ -15,6 +15,7 @@ import trl4j.model.RewardFunction;
 import trl4j.model.ValueHead;
 import trl4j.tensor.Masked;
 import trl4j.tokenizer.Tokenizer;
+import trl4j.train.ResidentMemory;
 import trl4j.train.Seeds;
 
 /**
@@ -162,6 +163,7 @@ public final class PpoTrainer implements AutoCloseable {
             p.kl.update(metrics.get("objective/kl"), r.size());
             metrics.put("episode", (double) iteration * r.size());
             metrics.putAll(time.laps());
+            metrics.putAll(ResidentMemory.measure());
             return metrics;
         }
     }

@@ -32,6 +32,7 @@ import trl4j.train.MetricsSink;
 import trl4j.train.NanGuard;
 import trl4j.train.Plots;
 import trl4j.train.ProgressBar;
+import trl4j.train.ResidentMemory;
 import trl4j.train.Seeds;
 import trl4j.train.TrainerState;
 import trl4j.train.Updater;
@@ -152,6 +153,7 @@ public final class RewardTrainer {
                     line.put("learning_rate", r.learningRate());
                     line.put("grad_norm", r.gradNorm());
                     line.put("skipped_steps", (double) guard.skipped());
+                    line.putAll(ResidentMemory.measure());
                     metrics.log(step, plan.epochProgress(step), line);
                 }
                 Map<String, Double> eval = Map.of();
@@ -160,6 +162,7 @@ public final class RewardTrainer {
                     metrics.log(step, plan.epochProgress(step), eval);
                     log.printf("reward: step %d eval_loss %.4f eval_accuracy %.4f eval_margin %.4f%n", step,
                             eval.get("eval_loss"), eval.get("eval_accuracy"), eval.get("eval_margin"));
+                    ResidentMemory.releaseFreedNativeMemory(); // the evaluation batches' peak, not training's
                 }
                 stopped = stop.requested() || step >= stopAfter;
                 if (t.run().savesAt(step) || stopped || step == total) {

@@ -183,6 +183,8 @@ public final class SftTrainer {
                         metrics.log(step, plan.epochProgress(step), eval);
                         folder.writeEvalPredictions(r.predictions());
                         System.err.println(folder.describeEval(step, eval, r.predictions()));
+                        // Generation's batches are the run's memory peak; give it back so RSS tracks training.
+                        ResidentMemory.releaseFreedNativeMemory();
                     }
                     stopped = stop.requested() || step >= stopAfter;
                     if (t.run().savesAt(step) || epochEnds(t.run().saveStrategy(), plan, step) || stopped || step == total) {
@@ -332,7 +334,7 @@ public final class SftTrainer {
             m.put("learning_rate", last.update().learningRate());
             m.put("tokens_per_second", seconds > 0 ? tokens / seconds : 0);
             m.put("skipped_steps", (double) skipped);
-            m.put("memory/rss_mb", ResidentMemory.mebibytes());
+            m.putAll(ResidentMemory.measure());
             loss = 0;
             steps = 0;
             tokens = 0;
