@@ -18,7 +18,6 @@ import trl4j.generate.GenerationConfig;
 import trl4j.generate.GenerationOutput;
 import trl4j.generate.Generator;
 import trl4j.model.LanguageModel;
-import trl4j.model.Seq2SeqLm;
 import trl4j.model.registry.Models;
 import trl4j.tokenizer.Tokenizer;
 
@@ -96,8 +95,8 @@ final class GenerateCommand implements Callable<Integer> {
                 List<String> batch = prompts.subList(start, Math.min(prompts.size(), start + batchSize));
                 List<long[]> ids = new ArrayList<>();
                 for (String p : batch) {
-                    // T5 reads the prompt with its </s>; GPT-2 style tokenizers add nothing.
-                    ids.add(tokenizer.encode(p, lm instanceof Seq2SeqLm));
+                    // As tokenizer(prompt) in transformers: with its template's special tokens (Llama's <s>, T5's </s>).
+                    ids.add(tokenizer.encode(p, true));
                 }
                 GenerationOutput result = Generator.generate(lm, ids, config);
                 for (int i = 0; i < batch.size(); i++) {

@@ -9,54 +9,63 @@ import trl4j.tokenizer.Tokenizer;
  * {@code TL;DR:} ending whatever is cut, and the document loses tokens on the {@code truncation_side}
  * (right, the default of trlX and Hugging Face: its end). A model that never saw a prompt without the
  * marker, or with positions beyond its training length, would otherwise be asked something it never
- * learnt to answer. Encoder inputs end with the EOS, as T5's tokenizer adds {@code </s>}.
+ * learnt to answer.
+ *
+ * <p>Special tokens are placed as {@code tokenizer(prompt)} in transformers places them (and TRL's trainers
+ * feed them): the tokenizer's template prefix first (Llama's {@code <s>}; none for GPT-2 and Qwen2), and
+ * for encoder inputs its suffix last (T5's {@code </s>}; the EOS where the tokenizer has no template, as
+ * for the BPE tokenizers trl4j trains). They count against the budget and are never cut.
  */
 public final class PromptFitter {
 
     private final Tokenizer tokenizer;
-    private final boolean encoderInput;
     private final boolean cutDocumentStart;
-    private final long eos;
+    private final long[] prefix;
+    private final long[] suffix;
 
     /**
-     * @param encoderInput prompts are encoder inputs (encoder–decoders): the EOS is appended
+     * @param encoderInput prompts are encoder inputs (encoder–decoders): they end with the template's suffix or the EOS
      * @param cutDocumentStart cut the document's start ({@code truncation_side: left}) instead of its end
      */
     public PromptFitter(Tokenizer tokenizer, boolean encoderInput, boolean cutDocumentStart) {
-        if (encoderInput && tokenizer.eosId() == null) {
+        this.tokenizer = tokenizer;
+        this.cutDocumentStart = cutDocumentStart;
+        this.prefix = tokenizer.templatePrefix();
+        long[] templateSuffix = tokenizer.templateSuffix();
+        if (encoderInput && templateSuffix.length == 0 && tokenizer.eosId() == null) {
             throw new IllegalArgumentException(tokenizer.dir() + ": the tokenizer declares no eos_token; encoder inputs end with it");
         }
-        this.tokenizer = tokenizer;
-        this.encoderInput = encoderInput;
-        this.cutDocumentStart = cutDocumentStart;
-        this.eos = encoderInput ? tokenizer.eosId() : -1;
+        this.suffix = !encoderInput ? new long[0] : templateSuffix.length > 0 ? templateSuffix : new long[] {tokenizer.eosId()};
     }
 
-    /** The prompt's ids (with the EOS for an encoder) in at most {@code budget} tokens. */
+    /** How many special tokens a fitted prompt carries besides the text's own. */
+    public int specialTokens() {
+        return prefix.length + suffix.length;
+    }
+
+    /** The prompt's ids (with its special tokens) in at most {@code budget} tokens. */
     public long[] fit(String prompt, int budget) {
         return fit(prompt, tokenizer.encode(prompt, false), budget);
     }
 
     /** As {@link #fit(String, int)} with the prompt already tokenised (without special tokens). */
     public long[] fit(String prompt, long[] ids, int budget) {
-        if (budget < (encoderInput ? 2 : 1)) {
-            throw new IllegalArgumentException("a prompt budget of " + budget + " tokens leaves no room for the prompt");
+        int room = budget - specialTokens();
+        if (room < 1) {
+            throw new IllegalArgumentException("a prompt budget of " + budget + " tokens leaves no room for the prompt"
+                    + (specialTokens() > 0 ? " besides its " + specialTokens() + " special token(s)" : ""));
         }
-        long[] full = encoderInput ? append(ids, eos) : ids;
-        if (full.length <= budget) {
-            return full;
+        if (ids.length <= room) {
+            return concat(prefix, ids, suffix);
         }
         String tail = tailOf(prompt);
         long[] tailIds = tail.isEmpty() ? new long[0] : tokenizer.encode(tail, false);
-        if (encoderInput) {
-            tailIds = append(tailIds, eos);
-        }
-        if (tail.isEmpty() || tailIds.length >= budget) {
+        if (tail.isEmpty() || tailIds.length >= room) {
             // Nothing to protect (or no room for it): cut the whole prompt on the truncation side.
-            return encoderInput ? append(cut(ids, budget - 1), eos) : cut(ids, budget);
+            return concat(prefix, cut(ids, room), suffix);
         }
-        long[] body = cut(tokenizer.encode(prompt.substring(0, prompt.length() - tail.length()), false), budget - tailIds.length);
-        return concat(body, tailIds);
+        long[] body = cut(tokenizer.encode(prompt.substring(0, prompt.length() - tail.length()), false), room - tailIds.length);
+        return concat(prefix, body, tailIds, suffix);
     }
 
     /**
@@ -80,15 +89,17 @@ public final class PromptFitter {
         return cutDocumentStart ? Arrays.copyOfRange(ids, ids.length - k, ids.length) : Arrays.copyOf(ids, k);
     }
 
-    private static long[] append(long[] ids, long id) {
-        long[] out = Arrays.copyOf(ids, ids.length + 1);
-        out[ids.length] = id;
-        return out;
-    }
-
-    private static long[] concat(long[] a, long[] b) {
-        long[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
+    private static long[] concat(long[]... parts) {
+        int n = 0;
+        for (long[] p : parts) {
+            n += p.length;
+        }
+        long[] out = new long[n];
+        int at = 0;
+        for (long[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
         return out;
     }
 }

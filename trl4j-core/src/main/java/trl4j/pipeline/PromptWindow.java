@@ -40,8 +40,8 @@ final class PromptWindow {
     /** The prompt, cut to the window (unchanged when it fits), as text. */
     String cut(String prompt) {
         long[] ids = encoder.encodePrompt(prompt, maxNewTokens);
-        int whole = tokenizer.encode(prompt, false).length + (encoder.seq2seq() ? 1 : 0); // an encoder input ends with EOS
-        // Decoding skips the special tokens (the encoder's EOS); byte-level BPE gives the text back exactly.
+        int whole = tokenizer.encode(prompt, false).length + encoder.promptSpecialTokens();
+        // Decoding skips the special tokens (BOS, an encoder's EOS); byte-level BPE gives the text back exactly.
         return ids.length < whole ? tokenizer.decode(ids, true) : prompt;
     }
 

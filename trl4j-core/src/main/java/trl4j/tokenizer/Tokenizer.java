@@ -140,6 +140,48 @@ public final class Tokenizer implements AutoCloseable {
         return hf.encode(text, addSpecialTokens, false).getIds();
     }
 
+    /**
+     * The ids the post-processor puts before a text (Llama's {@code <s>}; nothing for GPT-2, Qwen2 or T5):
+     * what {@code tokenizer(text)} in transformers adds at the start, and so what TRL's trainers feed a
+     * causal model before each prompt.
+     */
+    public long[] templatePrefix() {
+        return template()[0];
+    }
+
+    /** The ids the post-processor puts after a text (T5's {@code </s>}; nothing for GPT-2 or Llama). */
+    public long[] templateSuffix() {
+        return template()[1];
+    }
+
+    private long[][] template;
+
+    /** Prefix and suffix, found by encoding a probe text with and without the template. */
+    private synchronized long[][] template() {
+        if (template == null) {
+            String probe = "template probe";
+            long[] plain = encode(probe, false);
+            long[] with = encode(probe, true);
+            int at = indexOf(with, plain);
+            template = at < 0 ? new long[][] {new long[0], new long[0]}
+                    : new long[][] {java.util.Arrays.copyOfRange(with, 0, at), java.util.Arrays.copyOfRange(with, at + plain.length, with.length)};
+        }
+        return template;
+    }
+
+    private static int indexOf(long[] haystack, long[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     /** Encodes many texts at once (parallel in the Rust library). */
     public long[][] encodeBatch(List<String> texts, boolean addSpecialTokens) {
         var encodings = hf.batchEncode(texts, addSpecialTokens, false);

@@ -80,6 +80,11 @@ public final class SftEncoder {
         return eos;
     }
 
+    /** How many special tokens (template prefix, an encoder input's EOS) a fitted prompt adds to its text's tokens. */
+    public int promptSpecialTokens() {
+        return fitter.specialTokens();
+    }
+
     /** One example. */
     public Example encode(PromptCompletion row) {
         return build(row.prompt(), tokenizer.encode(row.prompt(), false), tokenizer.encode(row.completion(), false));
