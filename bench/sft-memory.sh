@@ -4,12 +4,13 @@
 # metrics.jsonl, read from /proc/self/status once the C heap's cache of freed blocks is handed back) at step
 # 1000 must be within 5% of step 100. The Java heap is pinned (-Xms = -Xmx, pre-touched; TRL4J_JAVA_OPTS overrides) so
 # that the collector's growing it cannot hide or fake a change in native memory; its size is logged too.
+# Memory is measured at every logging step here (trl4j.memory.releaseSeconds=0; runs default to once a minute).
 #   bench/sft-memory.sh [extra --key=value overrides]       (hold the CPU lock: flock /work/cpu.lock ...)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN="${RUN_DIR:-$ROOT/runs/bench-sft-memory}"
 rm -rf "$RUN"
-export TRL4J_JAVA_OPTS="${TRL4J_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}"
+export TRL4J_JAVA_OPTS="${TRL4J_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch} -Dtrl4j.memory.releaseSeconds=0"
 "$ROOT/trl4j" sft --output_dir="$RUN" --model_name_or_path=preset:micro-gpt2 --tokenizer_vocab_size=4096 \
   --completion_only_loss=false --max_length=64 --max_completion_length=24 --per_device_train_batch_size=16 \
   --max_steps=1000 --learning_rate=1e-3 --warmup_steps=50 --logging_steps=100 --eval_steps=250 --save_steps=250 \

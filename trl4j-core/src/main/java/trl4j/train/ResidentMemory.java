@@ -68,12 +68,33 @@ public final class ResidentMemory {
     }
 
     /**
-     * The metrics a trainer logs about memory: {@code memory/rss_mb}, the resident set once the C heap's
-     * cache of freed blocks is handed back ({@link #releaseFreedNativeMemory}), so that it follows live
-     * memory (what a leak makes grow) rather than the largest step so far; and {@code memory/released_mb},
-     * how much that cache held; and {@code memory/java_heap_mb}, the committed Java heap. Costs one page-faulting step afterwards, so call it at logging steps.
+     * Seconds between two releases by {@link #measure} (system property {@code trl4j.memory.releaseSeconds},
+     * default 60): the step after a release page-faults its activations in again, so releasing at every
+     * logging step slows short steps down noticeably.
      */
-    public static Map<String, Double> measure() {
+    private static final long RELEASE_INTERVAL_NANOS = Long.getLong("trl4j.memory.releaseSeconds", 60L) * 1_000_000_000L;
+    private static long lastRelease;
+    private static boolean released;
+
+    /**
+     * The metrics a trainer logs about memory, at most once per release interval (an empty map in between):
+     * {@code memory/rss_mb}, the resident set once the C heap's cache of freed blocks is handed back
+     * ({@link #releaseFreedNativeMemory}), so that it follows live memory (what a leak makes grow) rather than
+     * the largest step so far; {@code memory/released_mb}, how much that cache held; and
+     * {@code memory/java_heap_mb}, the committed Java heap.
+     */
+    public static synchronized Map<String, Double> measure() {
+        long now = System.nanoTime();
+        if (released && now - lastRelease < RELEASE_INTERVAL_NANOS) {
+            return Map.of();
+        }
+        released = true;
+        lastRelease = now;
+        return measureNow();
+    }
+
+    /** {@link #measure} without the interval: release, then measure. */
+    static Map<String, Double> measureNow() {
         double cached = mebibytes();
         releaseFreedNativeMemory();
         double resident = mebibytes();

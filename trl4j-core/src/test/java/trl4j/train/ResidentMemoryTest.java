@@ -21,7 +21,7 @@ class ResidentMemoryTest {
             assertEquals(64 * 1024 * 1024, big.sum().getFloat(), 0f);
             peak = ResidentMemory.mebibytes();
         }
-        Map<String, Double> m = ResidentMemory.measure();
+        Map<String, Double> m = ResidentMemory.measureNow();
         assertEquals(java.util.List.of("memory/rss_mb", "memory/released_mb", "memory/java_heap_mb"), java.util.List.copyOf(m.keySet()));
         assertTrue(m.get("memory/rss_mb") > 0, m.toString());
         assertTrue(m.get("memory/released_mb") >= 0, m.toString());
