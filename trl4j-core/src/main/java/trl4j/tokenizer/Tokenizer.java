@@ -31,6 +31,8 @@ public final class Tokenizer implements AutoCloseable {
     private final int vocabSize;
     private final SpecialTokens specialTokens;
     private final Path dir;
+    private final long[] templatePrefix;
+    private final long[] templateSuffix;
 
     private Tokenizer(Path dir, HuggingFaceTokenizer hf, Map<String, Integer> vocab, Map<Integer, Boolean> special,
             SpecialTokens specialTokens) {
@@ -43,6 +45,12 @@ public final class Tokenizer implements AutoCloseable {
         vocab.forEach((t, i) -> inverse.put(i, t));
         this.idToToken = inverse;
         this.vocabSize = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        // The template's special tokens, found by encoding a probe text with and without it.
+        long[] plain = encode("template probe", false);
+        long[] with = encode("template probe", true);
+        int at = indexOf(with, plain);
+        this.templatePrefix = at < 0 ? new long[0] : java.util.Arrays.copyOfRange(with, 0, at);
+        this.templateSuffix = at < 0 ? new long[0] : java.util.Arrays.copyOfRange(with, at + plain.length, with.length);
     }
 
     /** The special tokens a model folder declares (null where it declares none). */
@@ -146,27 +154,12 @@ public final class Tokenizer implements AutoCloseable {
      * causal model before each prompt.
      */
     public long[] templatePrefix() {
-        return template()[0];
+        return templatePrefix.clone();
     }
 
     /** The ids the post-processor puts after a text (T5's {@code </s>}; nothing for GPT-2 or Llama). */
     public long[] templateSuffix() {
-        return template()[1];
-    }
-
-    private long[][] template;
-
-    /** Prefix and suffix, found by encoding a probe text with and without the template. */
-    private synchronized long[][] template() {
-        if (template == null) {
-            String probe = "template probe";
-            long[] plain = encode(probe, false);
-            long[] with = encode(probe, true);
-            int at = indexOf(with, plain);
-            template = at < 0 ? new long[][] {new long[0], new long[0]}
-                    : new long[][] {java.util.Arrays.copyOfRange(with, 0, at), java.util.Arrays.copyOfRange(with, at + plain.length, with.length)};
-        }
-        return template;
+        return templateSuffix.clone();
     }
 
     private static int indexOf(long[] haystack, long[] needle) {

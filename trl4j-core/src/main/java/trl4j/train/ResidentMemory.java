@@ -73,8 +73,7 @@ public final class ResidentMemory {
      * logging step slows short steps down noticeably.
      */
     private static final long RELEASE_INTERVAL_NANOS = Long.getLong("trl4j.memory.releaseSeconds", 60L) * 1_000_000_000L;
-    private static long lastRelease;
-    private static boolean released;
+    private static long lastRelease = System.nanoTime() - RELEASE_INTERVAL_NANOS; // the first call releases
 
     /**
      * The metrics a trainer logs about memory, at most once per release interval (an empty map in between):
@@ -85,10 +84,9 @@ public final class ResidentMemory {
      */
     public static synchronized Map<String, Double> measure() {
         long now = System.nanoTime();
-        if (released && now - lastRelease < RELEASE_INTERVAL_NANOS) {
+        if (now - lastRelease < RELEASE_INTERVAL_NANOS) {
             return Map.of();
         }
-        released = true;
         lastRelease = now;
         return measureNow();
     }
