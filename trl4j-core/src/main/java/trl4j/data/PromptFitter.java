@@ -1,6 +1,11 @@
 package trl4j.data;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import trl4j.tokenizer.Tokenizer;
 
 /**
@@ -50,6 +55,14 @@ public final class PromptFitter {
 
     /** As {@link #fit(String, int)} with the prompt already tokenised (without special tokens). */
     public long[] fit(String prompt, long[] ids, int budget) {
+        return fit(ids, budget, () -> pieces(List.of(prompt)).get(0));
+    }
+
+    /**
+     * As {@link #fit(String, long[], int)}, with the prompt's {@link Pieces} asked of {@code pieces} only when
+     * the prompt must be cut (callers that fit many prompts tokenise their pieces in batches, once each).
+     */
+    public long[] fit(long[] ids, int budget, Supplier<Pieces> pieces) {
         int room = budget - specialTokens();
         if (room < 1) {
             throw new IllegalArgumentException("a prompt budget of " + budget + " tokens leaves no room for the prompt"
@@ -58,14 +71,41 @@ public final class PromptFitter {
         if (ids.length <= room) {
             return concat(prefix, ids, suffix);
         }
-        String tail = tailOf(prompt);
-        long[] tailIds = tail.isEmpty() ? new long[0] : tokenizer.encode(tail, false);
-        if (tail.isEmpty() || tailIds.length >= room) {
+        Pieces p = pieces.get();
+        if (p.tail().length == 0 || p.tail().length >= room) {
             // Nothing to protect (or no room for it): cut the whole prompt on the truncation side.
             return concat(prefix, cut(ids, room), suffix);
         }
-        long[] body = cut(tokenizer.encode(prompt.substring(0, prompt.length() - tail.length()), false), room - tailIds.length);
-        return concat(prefix, body, tailIds, suffix);
+        return concat(prefix, cut(p.body(), room - p.tail().length), p.tail(), suffix);
+    }
+
+    /**
+     * What cutting a prompt works on, tokenised without special tokens: the document ({@code body}) and the
+     * ending a summarisation prompt keeps ({@code tail}, from {@link #tailOf}). For other prompts the tail is
+     * empty and the body is not needed (null).
+     */
+    public record Pieces(long[] body, long[] tail) {}
+
+    /** The pieces of many prompts: one batch call for their documents, one for their distinct endings. */
+    public List<Pieces> pieces(List<String> prompts) {
+        List<String> bodies = new ArrayList<>();
+        Map<String, Integer> tails = new LinkedHashMap<>();
+        for (String prompt : prompts) {
+            String tail = tailOf(prompt);
+            if (!tail.isEmpty()) {
+                bodies.add(prompt.substring(0, prompt.length() - tail.length()));
+                tails.putIfAbsent(tail, tails.size());
+            }
+        }
+        long[][] bodyIds = bodies.isEmpty() ? new long[0][] : tokenizer.encodeBatch(bodies, false);
+        long[][] tailIds = tails.isEmpty() ? new long[0][] : tokenizer.encodeBatch(new ArrayList<>(tails.keySet()), false);
+        List<Pieces> out = new ArrayList<>(prompts.size());
+        int b = 0;
+        for (String prompt : prompts) {
+            String tail = tailOf(prompt);
+            out.add(tail.isEmpty() ? new Pieces(null, new long[0]) : new Pieces(bodyIds[b++], tailIds[tails.get(tail)]));
+        }
+        return out;
     }
 
     /**

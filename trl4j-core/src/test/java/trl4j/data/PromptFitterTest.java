@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trl4j.testing.Golden;
+import trl4j.testing.TemplateTokenizers;
 import trl4j.tokenizer.Tokenizer;
 
 /**
@@ -22,7 +20,7 @@ import trl4j.tokenizer.Tokenizer;
  */
 class PromptFitterTest {
 
-    private static final long SPECIAL = 50256; // <|endoftext|>, standing in for <s> or </s>
+    private static final long SPECIAL = TemplateTokenizers.SPECIAL; // <|endoftext|>, standing in for <s> or </s>
     private static final String PROMPT = "A long document about parsing XML files in Java programs.\nTL;DR:";
 
     @Test
@@ -36,7 +34,7 @@ class PromptFitterTest {
 
     @Test
     void aLlamaStyleTemplatePutsItsBosFirstAndItIsNeverCut(@TempDir Path dir) throws IOException {
-        try (Tokenizer tok = Tokenizer.load(withTemplate(dir, true))) {
+        try (Tokenizer tok = Tokenizer.load(TemplateTokenizers.withTemplate(dir, true))) {
             assertArrayEquals(new long[] {SPECIAL}, tok.templatePrefix());
             assertEquals(0, tok.templateSuffix().length);
             PromptFitter causal = new PromptFitter(tok, false, false);
@@ -56,7 +54,7 @@ class PromptFitterTest {
 
     @Test
     void aT5StyleTemplateEndsEncoderInputsWithItsEos(@TempDir Path dir) throws IOException {
-        try (Tokenizer tok = Tokenizer.load(withTemplate(dir, false))) {
+        try (Tokenizer tok = Tokenizer.load(TemplateTokenizers.withTemplate(dir, false))) {
             assertArrayEquals(new long[] {SPECIAL}, tok.templateSuffix());
             PromptFitter encoder = new PromptFitter(tok, true, false);
             long[] fitted = encoder.fit(PROMPT, 1000);
@@ -67,22 +65,5 @@ class PromptFitterTest {
             // A causal prompt never gets the suffix: the completion follows it.
             assertArrayEquals(tok.encode(PROMPT, false), new PromptFitter(tok, false, false).fit(PROMPT, 1000));
         }
-    }
-
-    /** The golden GPT-2 tokenizer with a template that adds the special token before (or after) a text. */
-    private static Path withTemplate(Path dir, boolean before) throws IOException {
-        Path source = Golden.model("gpt2-text");
-        for (String f : new String[] {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt"}) {
-            Files.copy(source.resolve(f), dir.resolve(f));
-        }
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode t = (ObjectNode) json.readTree(dir.resolve("tokenizer.json").toFile());
-        String special = "{\"SpecialToken\": {\"id\": \"<|endoftext|>\", \"type_id\": 0}}";
-        String sequence = "{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}";
-        String single = before ? "[" + special + ", " + sequence + "]" : "[" + sequence + ", " + special + "]";
-        t.set("post_processor", json.readTree("{\"type\": \"TemplateProcessing\", \"single\": " + single + ", \"pair\": " + single
-                + ", \"special_tokens\": {\"<|endoftext|>\": {\"id\": \"<|endoftext|>\", \"ids\": [50256], \"tokens\": [\"<|endoftext|>\"]}}}"));
-        json.writeValue(dir.resolve("tokenizer.json").toFile(), t);
-        return dir;
     }
 }
