@@ -84,15 +84,16 @@ class Gpt2RewardModel:
         p, (B, T) = self.p, ids.shape
         x = p['transformer.wte.weight'][ids] + p['transformer.wpe.weight'][torch.arange(T, device=ids.device)]
         hs = self.d // self.heads
-        causal = torch.ones(T, T, dtype=torch.bool, device=ids.device).triu(1)
+        fused = hasattr(F, 'scaled_dot_product_attention')  # torch >= 2.0; Debian's 1.13 masks by hand
+        causal = None if fused else torch.ones(T, T, dtype=torch.bool, device=ids.device).triu(1)
         for i in range(self.layers):
             b = f'transformer.h.{i}.'
             h = F.layer_norm(x, (self.d,), p[b + 'ln_1.weight'], p[b + 'ln_1.bias'], 1e-5)
             q, k, v = (h @ p[b + 'attn.c_attn.weight'] + p[b + 'attn.c_attn.bias']).split(self.d, dim=2)
             q, k, v = [t.view(B, T, self.heads, hs).transpose(1, 2) for t in (q, k, v)]
-            if hasattr(F, 'scaled_dot_product_attention'):
+            if fused:
                 y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-            else:  # Debian's torch 1.13
+            else:
                 y = ((q @ k.transpose(-2, -1)) / math.sqrt(hs)).masked_fill(causal, float('-inf')).softmax(-1) @ v
             x = x + y.transpose(1, 2).reshape(B, T, self.d) @ p[b + 'attn.c_proj.weight'] + p[b + 'attn.c_proj.bias']
             h = F.layer_norm(x, (self.d,), p[b + 'ln_2.weight'], p[b + 'ln_2.bias'], 1e-5)

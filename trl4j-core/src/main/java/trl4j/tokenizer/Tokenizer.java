@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -49,8 +50,8 @@ public final class Tokenizer implements AutoCloseable {
         long[] plain = encode("template probe", false);
         long[] with = encode("template probe", true);
         int at = indexOf(with, plain);
-        this.templatePrefix = at < 0 ? new long[0] : java.util.Arrays.copyOfRange(with, 0, at);
-        this.templateSuffix = at < 0 ? new long[0] : java.util.Arrays.copyOfRange(with, at + plain.length, with.length);
+        this.templatePrefix = at < 0 ? new long[0] : Arrays.copyOfRange(with, 0, at);
+        this.templateSuffix = at < 0 ? new long[0] : Arrays.copyOfRange(with, at + plain.length, with.length);
     }
 
     /** The special tokens a model folder declares (null where it declares none). */
